@@ -1,0 +1,107 @@
+/**
+ * Applying fixes: choose a non-overlapping set, apply it with magic-string, and
+ * map offsets of the new text back to the old one (for the change log).
+ */
+import MagicString from 'magic-string';
+import type { Edit, Finding } from './edit';
+
+export interface Selection {
+  /** Findings whose fixes are applied this round, in source order. */
+  accepted: Finding[];
+  /** Findings whose fixes overlap an accepted one; retried next round. */
+  deferred: Finding[];
+  /** The accepted edits, sorted, identical edits merged. */
+  edits: Edit[];
+}
+
+function sameEdit(a: Edit, b: Edit): boolean {
+  return a.start === b.start && a.end === b.end && a.content === b.content;
+}
+
+/**
+ * Two edits conflict when their ranges share a character, when an insertion
+ * falls inside or on the boundary of a replaced range, or when two different
+ * insertions target the same point (their order would be arbitrary).
+ */
+export function conflicts(a: Edit, b: Edit): boolean {
+  if (sameEdit(a, b)) return false;
+  const aIns = a.start === a.end;
+  const bIns = b.start === b.end;
+  if (aIns && bIns) return a.start === b.start;
+  if (aIns) return a.start >= b.start && a.start <= b.end;
+  if (bIns) return b.start >= a.start && b.start <= a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+/**
+ * Pick fixes greedily in source order; a fix that conflicts with one already
+ * picked is deferred whole (never applied in half). Identical edits from
+ * different findings are applied once.
+ */
+export function selectFixes(findings: Finding[]): Selection {
+  const withFix = findings
+    .map((f, i) => ({ f, i, first: f.fix!.edits.length ? Math.min(...f.fix!.edits.map((e) => e.start)) : -1 }))
+    .sort((a, b) => a.first - b.first || a.i - b.i);
+  const accepted: Finding[] = [];
+  const deferred: Finding[] = [];
+  const edits: Edit[] = [];
+  for (const { f } of withFix) {
+    const fe = f.fix!.edits;
+    if (fe.some((e) => edits.some((x) => conflicts(e, x)))) {
+      deferred.push(f);
+      continue;
+    }
+    accepted.push(f);
+    for (const e of fe) if (!edits.some((x) => sameEdit(x, e))) edits.push(e);
+  }
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { accepted, deferred, edits };
+}
+
+/** Apply sorted, non-conflicting edits. */
+export function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text;
+  const s = new MagicString(text);
+  for (const e of edits) {
+    if (e.start === e.end) s.appendLeft(e.start, e.content);
+    else if (e.content === '') s.remove(e.start, e.end);
+    else s.overwrite(e.start, e.end, e.content);
+  }
+  return s.toString();
+}
+
+/**
+ * Maps offsets in the text after `edits` back to the text before them. An
+ * offset inside replaced text maps to the start (or, for an end offset, the end)
+ * of the range it replaced.
+ */
+export class OffsetMap {
+  /** [newStart, newEnd, oldStart, oldEnd] per edit, sorted. */
+  private readonly spans: [number, number, number, number][] = [];
+
+  constructor(edits: Edit[]) {
+    let delta = 0;
+    for (const e of edits) {
+      const ns = e.start + delta;
+      this.spans.push([ns, ns + e.content.length, e.start, e.end]);
+      delta += e.content.length - (e.end - e.start);
+    }
+  }
+
+  toOld(pos: number, side: 'start' | 'end'): number {
+    let lo = 0;
+    let hi = this.spans.length - 1;
+    let idx = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.spans[mid][0] <= pos) {
+        idx = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (idx === -1) return pos;
+    const [ns, ne, os, oe] = this.spans[idx];
+    if (pos < ne || (pos === ne && side === 'end' && ne > ns)) return side === 'start' ? os : oe;
+    return pos - ne + oe;
+  }
+}

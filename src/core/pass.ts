@@ -1,0 +1,48 @@
+/**
+ * The contract between the engine and a pass.
+ *
+ * A pass looks at one file's syntax tree and reports findings. It is called
+ * once per round with the current text; the engine applies the fixes, re-parses
+ * and calls it again until nothing changes, so a pass only has to describe one
+ * step and must report nothing on code it already converted.
+ */
+import type { SyntaxNode } from '../python/parser';
+import type { Bindings } from '../python/bindings';
+import type { FindingInput, Level } from './edit';
+
+export interface PassOptions {
+  /** --transfer-to-npu: also add `from torch_npu.contrib import transfer_to_npu` to entry files. */
+  transferToNpu: boolean;
+}
+
+export const DEFAULT_PASS_OPTIONS: PassOptions = { transferToNpu: false };
+
+export interface PassContext {
+  /** POSIX path relative to the repository root (the file name for single files). */
+  readonly path: string;
+  /** Current text of the file (without BOM). */
+  readonly source: string;
+  readonly root: SyntaxNode;
+  readonly bindings: Bindings;
+  readonly options: PassOptions;
+  /** The file's line ending, for multi-line insertions. */
+  readonly eol: string;
+  /** The file has a module-level `if __name__ == "__main__":`. */
+  readonly isEntry: boolean;
+  report(finding: FindingInput): void;
+}
+
+export interface Pass {
+  /** Kebab-case action name; equals its folder and file name under transforms/. */
+  readonly id: string;
+  /** One line for `ascendify passes` and the docs. */
+  readonly summary: string;
+  /** Levels of the findings it reports. */
+  readonly levels: readonly Level[];
+  /**
+   * Cheap pre-filter: the pass cannot report anything on a file whose text
+   * matches none of these. Files matching no pass's trigger are not parsed.
+   */
+  readonly triggers: RegExp;
+  run(ctx: PassContext): void;
+}

@@ -1,0 +1,264 @@
+/**
+ * The engine for one file: parse, run the passes, apply non-overlapping fixes,
+ * re-parse, repeat to a fixpoint (bounded), revert what breaks syntax, add the
+ * requested imports, and describe every change in the input's coordinates.
+ */
+import { parse, syntaxErrors, type Tree } from '../python/parser';
+import { Bindings } from '../python/bindings';
+import { hasMainGuard } from '../python/nodes';
+import { detectEol, LineIndex } from '../python/source';
+import { planImports } from '../imports/importer';
+import { importStatement, type ImportRequest } from '../imports/request';
+import { applyEdits, OffsetMap, selectFixes } from './apply';
+import { operationOf, type Finding, type FixSafety, type Operation, type SupportFile } from './edit';
+import { DEFAULT_PASS_OPTIONS, type Pass, type PassContext, type PassOptions } from './pass';
+
+export interface ChangeRecord {
+  startLine: number;
+  endLine: number;
+  operation: Operation;
+  message: string;
+  passId: string;
+  ruleId: string;
+  safety: FixSafety;
+}
+
+export interface ManualRecord {
+  startLine: number;
+  endLine: number;
+  passId: string;
+  ruleId: string;
+  /** manual: no automatic fix exists; unsafe: a fix exists but was not applied (needs --unsafe). */
+  level: 'manual' | 'unsafe';
+  message: string;
+  hint?: string;
+}
+
+export interface EngineNote {
+  level: 'error' | 'warning';
+  passId?: string;
+  message: string;
+}
+
+export interface SourceResult {
+  output: string;
+  changed: boolean;
+  changes: ChangeRecord[];
+  manual: ManualRecord[];
+  notes: EngineNote[];
+  supportFiles: (SupportFile & { passId: string })[];
+  /** Rounds that applied edits. */
+  rounds: number;
+}
+
+export interface ConvertOptions {
+  /** Enabled passes, in registry order. */
+  passes: readonly Pass[];
+  /** Apply unsafe fixes too. */
+  unsafe?: boolean;
+  passOptions?: PassOptions;
+  /** POSIX relative path, for messages and passes that care. */
+  path?: string;
+  /** Bound on fix rounds (default 10). */
+  maxRounds?: number;
+}
+
+/** The input does not parse; the engine does not touch such files. */
+export class SourceSyntaxError extends Error {
+  constructor(readonly line: number | undefined) {
+    super(`syntax error${line ? ` at line ${line}` : ''} (file left unchanged)`);
+  }
+}
+
+export const DEFAULT_MAX_ROUNDS = 10;
+
+export function convertSource(input: string, options: ConvertOptions): SourceResult {
+  const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  const path = options.path ?? '<input>';
+  const passOptions = options.passOptions ?? DEFAULT_PASS_OPTIONS;
+  const eol = detectEol(input);
+  let tree = parse(input);
+  const initialErrors = syntaxErrors(tree);
+  if (initialErrors.count > 0) throw new SourceSyntaxError(initialErrors.firstLine);
+
+  const lines = new LineIndex(input);
+  const maps: OffsetMap[] = [];
+  const toOriginal = (pos: number, side: 'start' | 'end') => {
+    let p = pos;
+    for (let i = maps.length - 1; i >= 0; i--) p = maps[i].toOld(p, side);
+    return p;
+  };
+  const lineRange = (start: number, end: number) => {
+    const s = toOriginal(start, 'start');
+    const e = Math.max(s, toOriginal(end, 'end'));
+    const startLine = lines.lineOf(s);
+    // a range ending right after a newline ends on the previous line
+    const endLine = e > s ? lines.lineOf(e - 1) : startLine;
+    return { startLine, endLine };
+  };
+
+  const changes: ChangeRecord[] = [];
+  const notes: EngineNote[] = [];
+  const requests: { req: ImportRequest; passId: string }[] = [];
+  const supportFiles: (SupportFile & { passId: string })[] = [];
+  const disabled = new Set<string>();
+  let text = input;
+  let rounds = 0;
+  let findings: Finding[];
+
+  for (;;) {
+    const active = options.passes.filter((p) => !disabled.has(p.id));
+    findings = runPasses(active, text, tree, path, passOptions, eol);
+    const applicable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || options.unsafe));
+    const sel = selectFixes(applicable);
+    const collect = () => {
+      for (const f of sel.accepted) {
+        for (const req of f.fix!.imports ?? []) requests.push({ req, passId: f.passId });
+        for (const file of f.fix!.supportFiles ?? []) addSupportFile(supportFiles, notes, file, f.passId);
+      }
+    };
+    if (sel.edits.length === 0) {
+      collect();
+      break;
+    }
+    if (rounds >= maxRounds) {
+      notes.push({
+        level: 'warning',
+        message: `no fixpoint after ${maxRounds} rounds; the output is what the last round produced (please report this file)`,
+      });
+      break;
+    }
+    const next = applyEdits(text, sel.edits);
+    const nextTree = parse(next);
+    const after = syntaxErrors(nextTree);
+    if (after.count > 0) {
+      const culprits = findCulprits(text, sel.accepted);
+      for (const c of culprits) {
+        disabled.add(c);
+        notes.push({
+          level: 'error',
+          passId: c,
+          message: `${c}: its fixes made the file unparsable (line ${after.firstLine ?? '?'} of the result); they were reverted and the pass was stopped for this file`,
+        });
+      }
+      continue; // redo this round without the culprits
+    }
+    collect();
+    for (const f of sel.accepted) {
+      if (f.fix!.edits.length === 0) continue;
+      changes.push({
+        ...lineRange(f.start, f.end),
+        operation: operationOf(f.fix!),
+        message: f.message,
+        passId: f.passId,
+        ruleId: f.ruleId ?? f.passId,
+        safety: f.fix!.safety,
+      });
+    }
+    maps.push(new OffsetMap(sel.edits));
+    text = next;
+    tree = nextTree;
+    rounds++;
+  }
+
+  // Whatever is left without an applied fix is for the user.
+  const manual: ManualRecord[] = findings
+    .filter((f) => !f.fix || (f.fix.safety === 'unsafe' && !options.unsafe))
+    .filter((f) => !f.fix || f.fix.edits.length > 0)
+    .map((f) => ({
+      ...lineRange(f.start, f.end),
+      passId: f.passId,
+      ruleId: f.ruleId ?? f.passId,
+      level: f.fix ? ('unsafe' as const) : ('manual' as const),
+      message: f.message,
+      ...(f.hint ? { hint: f.hint } : {}),
+    }));
+
+  if (requests.length > 0) {
+    const plan = planImports(text, tree.rootNode, new Bindings(tree.rootNode), requests.map((r) => r.req), eol);
+    if (plan.edits.length > 0) {
+      const next = applyEdits(text, plan.edits);
+      const nextTree = parse(next);
+      if (syntaxErrors(nextTree).count > 0) {
+        notes.push({ level: 'error', message: 'adding imports made the file unparsable; imports were not added' });
+      } else {
+        for (const a of plan.added) {
+          const stmt = importStatement(a.request);
+          const passId = requests.find((r) => importStatement(r.req) === stmt)!.passId;
+          const { startLine } = lineRange(a.anchor, a.anchor);
+          changes.push({ startLine, endLine: startLine, operation: 'INSERT', message: stmt, passId, ruleId: passId, safety: 'safe' });
+        }
+        text = next;
+      }
+    }
+  }
+
+  const byLine = (a: { startLine: number; endLine: number }, b: { startLine: number; endLine: number }) =>
+    a.startLine - b.startLine || a.endLine - b.endLine;
+  changes.sort(byLine); // stable: same-line records keep the order they were made in
+  manual.sort(byLine);
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds };
+}
+
+function runPasses(
+  passes: readonly Pass[],
+  source: string,
+  tree: Tree,
+  path: string,
+  options: PassOptions,
+  eol: string,
+): Finding[] {
+  const findings: Finding[] = [];
+  const root = tree.rootNode;
+  let bindings: Bindings | undefined;
+  let isEntry: boolean | undefined;
+  for (const pass of passes) {
+    if (!pass.triggers.test(source)) continue;
+    const ctx: PassContext = {
+      path,
+      source,
+      root,
+      get bindings() {
+        return (bindings ??= new Bindings(root));
+      },
+      get isEntry() {
+        return (isEntry ??= hasMainGuard(root));
+      },
+      options,
+      eol,
+      report(f) {
+        for (const e of f.fix?.edits ?? []) {
+          if (!(0 <= e.start && e.start <= e.end && e.end <= source.length)) {
+            throw new Error(`${pass.id}: edit [${e.start}, ${e.end}) is outside the text (length ${source.length})`);
+          }
+        }
+        findings.push({ ...f, passId: pass.id });
+      },
+    };
+    pass.run(ctx);
+  }
+  return findings;
+}
+
+/** Passes whose accepted fixes, applied alone, break the syntax (all of them if none does alone). */
+function findCulprits(text: string, accepted: Finding[]): string[] {
+  const ids = [...new Set(accepted.map((f) => f.passId))];
+  const bad = ids.filter((id) => {
+    const own = selectFixes(accepted.filter((f) => f.passId === id));
+    return syntaxErrors(parse(applyEdits(text, own.edits))).count > 0;
+  });
+  return bad.length > 0 ? bad : ids;
+}
+
+function addSupportFile(
+  files: (SupportFile & { passId: string })[],
+  notes: EngineNote[],
+  file: SupportFile,
+  passId: string,
+): void {
+  const prev = files.find((f) => f.path === file.path);
+  if (!prev) files.push({ ...file, passId });
+  else if (prev.content !== file.content) {
+    notes.push({ level: 'error', passId, message: `two different contents requested for support file ${file.path}` });
+  }
+}

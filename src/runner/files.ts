@@ -1,0 +1,95 @@
+/**
+ * Walking a source tree: every entry, sorted, with POSIX relative paths, and
+ * file system writes that never leave a half-written file behind.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface TreeEntry {
+  /** POSIX path relative to the root ('' is never returned). */
+  rel: string;
+  abs: string;
+  kind: EntryKind;
+  mode: number;
+  size: number;
+}
+
+export interface WalkProblem {
+  rel: string;
+  reason: string;
+}
+
+/** Directories whose contents are copied but never converted. */
+export const NEVER_CONVERT_DIRS = new Set(['.git', '.hg', '.svn']);
+
+/** Compare by UTF-16 code units: stable on every platform and locale. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every entry below `root` (symlinks are not followed), sorted by relative path. */
+export function walkTree(root: string): { entries: TreeEntry[]; problems: WalkProblem[] } {
+  const entries: TreeEntry[] = [];
+  const problems: WalkProblem[] = [];
+  const visit = (dirAbs: string, dirRel: string) => {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dirAbs);
+    } catch (e) {
+      problems.push({ rel: dirRel || '.', reason: `cannot read directory: ${errorText(e)}` });
+      return;
+    }
+    for (const name of names.sort(comparePaths)) {
+      const abs = path.join(dirAbs, name);
+      const rel = dirRel ? `${dirRel}/${name}` : name;
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(abs);
+      } catch (e) {
+        problems.push({ rel, reason: `cannot stat: ${errorText(e)}` });
+        continue;
+      }
+      const kind: EntryKind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+      entries.push({ rel, abs, kind, mode: st.mode & 0o7777, size: st.size });
+      if (kind === 'dir') visit(abs, rel);
+    }
+  };
+  visit(root, '');
+  entries.sort((a, b) => comparePaths(a.rel, b.rel));
+  return { entries, problems };
+}
+
+/** Is this a Python source the passes should look at? */
+export function isPythonSource(rel: string): boolean {
+  if (!rel.endsWith('.py')) return false;
+  return !rel.split('/').some((part) => NEVER_CONVERT_DIRS.has(part));
+}
+
+/** Write a file atomically: a temporary sibling, then rename over the target. */
+export function writeFileAtomic(target: string, data: Uint8Array | string, mode: number): void {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ascendify-${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data, { mode: mode | 0o200 });
+    fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Is `inner` equal to or below `outer`? (both resolved) */
+export function isWithin(inner: string, outer: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+}
+
+export function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+    const err = e as NodeJS.ErrnoException;
+    return `${err.code}${err.syscall ? ` (${err.syscall})` : ''}`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,27 @@
+/**
+ * Choosing passes: --only / --skip against the registry, by id.
+ */
+import type { Pass } from '../core/pass';
+import { PASSES } from '../../transforms';
+
+export class UsageError extends Error {}
+
+const byId = new Map(PASSES.map((p) => [p.id, p]));
+
+/** Registry order, whatever order the ids come in. */
+export function passesById(ids: readonly string[]): Pass[] {
+  const wanted = new Set(ids);
+  return PASSES.filter((p) => wanted.has(p.id));
+}
+
+/** Resolve --only / --skip (comma-separated or repeated) to pass ids; unknown ids are an error. */
+export function selectPassIds(only: readonly string[] = [], skip: readonly string[] = []): string[] {
+  const split = (xs: readonly string[]) => xs.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+  const o = split(only);
+  const s = split(skip);
+  const unknown = [...o, ...s].filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown pass id: ${unknown.join(', ')} (known: ${PASSES.map((p) => p.id).join(', ')})`);
+  }
+  return PASSES.filter((p) => (o.length === 0 || o.includes(p.id)) && !s.includes(p.id)).map((p) => p.id);
+}

@@ -1,0 +1,127 @@
+/**
+ * Report files: what changed (GPU2Ascend's change_list.csv layout), what is left
+ * for the user, machine-readable JSON, the unified diff, and the summary.
+ * Everything here is a pure function of the run's results: sorted, relative
+ * paths, no timestamps.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunResult } from './run';
+
+export const REPORT_DIR_NAME = 'ascendify-report';
+
+/** GPU2Ascend's change_list.csv header (ascend-facts.md §1.8), kept exactly. */
+export const CHANGE_LIST_HEADER = ['File', 'Start Line', 'End Line', 'Operation Type', 'Message'];
+export const MANUAL_HEADER = ['File', 'Start Line', 'End Line', 'Level', 'Rule', 'Message', 'Hint'];
+export const FILES_HEADER = ['File', 'Status', 'Reason'];
+
+/**
+ * One CSV field: quoted when needed (RFC 4180); a value starting with = + - @
+ * gets a leading space, as GPU2Ascend does, so spreadsheets do not run it.
+ */
+export function csvField(value: string | number): string {
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = ' ' + s;
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csv(header: string[], rows: (string | number)[][]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+export function changeListCsv(run: RunResult): string {
+  return csv(
+    CHANGE_LIST_HEADER,
+    run.changes.map((c) => [c.file, c.startLine, c.endLine, c.operation, c.message]),
+  );
+}
+
+export function manualCsv(run: RunResult): string {
+  return csv(
+    MANUAL_HEADER,
+    run.manual.map((m) => [m.file, m.startLine, m.endLine, m.level, m.ruleId, m.message, m.hint ?? '']),
+  );
+}
+
+export function filesCsv(run: RunResult): string {
+  return csv(
+    FILES_HEADER,
+    run.files.filter((f) => f.status === 'skipped' || f.status === 'failed').map((f) => [f.rel, f.status, f.reason ?? '']),
+  );
+}
+
+export function changesJson(run: RunResult, version: string): string {
+  const doc = {
+    tool: 'ascendify',
+    version,
+    options: run.options,
+    summary: run.counts,
+    files: run.files.filter((f) => f.status !== 'unchanged').map((f) => ({ file: f.rel, status: f.status, ...(f.reason ? { reason: f.reason } : {}) })),
+    changes: run.changes.map((c) => ({
+      file: c.file,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      operation: c.operation,
+      message: c.message,
+      pass: c.passId,
+      rule: c.ruleId,
+      safety: c.safety,
+    })),
+    manual: run.manual.map((m) => ({
+      file: m.file,
+      startLine: m.startLine,
+      endLine: m.endLine,
+      level: m.level,
+      pass: m.passId,
+      rule: m.ruleId,
+      message: m.message,
+      ...(m.hint ? { hint: m.hint } : {}),
+    })),
+    notes: run.notes,
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export const REPORT_FILES = ['change_list.csv', 'manual_changes.csv', 'files.csv', 'changes.json', 'changes.patch', 'summary.txt'];
+
+export function writeReports(dir: string, run: RunResult, version: string, summary: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {
+    'change_list.csv': changeListCsv(run),
+    'manual_changes.csv': manualCsv(run),
+    'files.csv': filesCsv(run),
+    'changes.json': changesJson(run, version),
+    'changes.patch': run.patch,
+    'summary.txt': summary,
+  };
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+}
+
+/** The one-screen summary printed at the end of a run. */
+export function summaryText(run: RunResult, title: string, reportDir?: string): string {
+  const c = run.counts;
+  const lines: string[] = [title];
+  lines.push(
+    `  python files  ${c.scanned} scanned: ${c.changed} changed, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+  );
+  if (c.otherFiles > 0 || c.otherSkipped > 0) {
+    lines.push(`  other files   ${c.otherFiles} copied${c.otherSkipped ? `, ${c.otherSkipped} not copied` : ''}`);
+  }
+  const byPass = Object.entries(c.changesByPass)
+    .map(([id, n]) => `${id} ${n}`)
+    .join(', ');
+  lines.push(`  changes       ${c.changes}${byPass ? ` (${byPass})` : ''}`);
+  lines.push(
+    `  for you       ${c.manual} manual, ${c.unsafe} unsafe not applied${c.unsafe ? ' (--unsafe applies them)' : ''}` +
+      (c.manual + c.unsafe > 0 ? ' - see manual_changes.csv' : ''),
+  );
+  const problems = [
+    ...run.files.filter((f) => f.status === 'failed' || f.status === 'skipped').map((f) => `${f.status} ${f.rel}: ${f.reason}`),
+    ...run.notes.filter((n) => n.level === 'error').map((n) => `error  ${n.file}: ${n.message}`),
+  ];
+  const shown = problems.slice(0, 8);
+  for (const p of shown) lines.push(`  ${p}`);
+  if (problems.length > shown.length) lines.push(`  ... and ${problems.length - shown.length} more (files.csv, changes.json)`);
+  if (reportDir) lines.push(`  report        ${reportDir}`);
+  return lines.join('\n') + '\n';
+}

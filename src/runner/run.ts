@@ -1,0 +1,311 @@
+/**
+ * A conversion run over a repository (or one file): walk, convert each Python
+ * file, copy everything else byte for byte with its mode, gather records in a
+ * deterministic order, and write outputs (convert), rewrite files atomically
+ * (in-place) or write nothing (diff).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
+import { unifiedDiff } from '../core/diff';
+import { convertFile, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
+import { comparePaths, errorText, isPythonSource, isWithin, walkTree, writeFileAtomic, type TreeEntry } from './files';
+import { UsageError } from './passes';
+
+export type RunMode = 'convert' | 'diff' | 'in-place';
+
+export interface RunRequest {
+  src: string;
+  mode: RunMode;
+  /** convert: output path (default `<src>_npu`, or `<stem>_npu.py` for a file). */
+  out?: string;
+  /** Write into an existing non-empty output directory. */
+  force?: boolean;
+  engine: EngineOptions;
+}
+
+export interface FileSummary {
+  rel: string;
+  status: FileStatus;
+  reason?: string;
+}
+
+export interface RunCounts {
+  scanned: number;
+  changed: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  otherFiles: number;
+  otherSkipped: number;
+  changes: number;
+  changesByPass: Record<string, number>;
+  manual: number;
+  unsafe: number;
+  errors: number;
+}
+
+export interface RunResult {
+  src: string;
+  out?: string;
+  singleFile: boolean;
+  options: { passes: string[]; unsafe: boolean; transferToNpu: boolean };
+  /** Python files (every status) and other entries that could not be copied. */
+  files: FileSummary[];
+  changes: (ChangeRecord & { file: string })[];
+  manual: (ManualRecord & { file: string })[];
+  notes: (EngineNote & { file: string })[];
+  /** Unified diff of every change, files in sorted order. */
+  patch: string;
+  counts: RunCounts;
+}
+
+interface Plan {
+  src: string;
+  singleFile: boolean;
+  out?: string;
+  entries: TreeEntry[];
+  problems: FileSummary[];
+}
+
+export function planRun(req: RunRequest): Plan {
+  let src: string;
+  try {
+    src = fs.realpathSync(req.src);
+  } catch (e) {
+    throw new UsageError(`cannot read ${req.src}: ${errorText(e)}`);
+  }
+  const st = fs.statSync(src);
+  const singleFile = st.isFile();
+  if (!singleFile && !st.isDirectory()) throw new UsageError(`${req.src} is neither a file nor a directory`);
+
+  let out: string | undefined;
+  if (req.mode === 'convert') {
+    out = path.resolve(req.out ?? defaultOut(req.src, singleFile));
+    const outReal = realpathOfNearest(out);
+    if (isWithin(outReal, src)) throw new UsageError(`output ${out} is inside the source ${src}; choose a path outside it`);
+    if (isWithin(src, outReal)) throw new UsageError(`the source ${src} is inside the output ${out}; choose another output`);
+    checkOutput(out, singleFile, req.force === true);
+  }
+
+  if (singleFile) {
+    const rel = path.basename(src);
+    return { src, singleFile, out, entries: [{ rel, abs: src, kind: 'file', mode: st.mode & 0o7777, size: st.size }], problems: [] };
+  }
+  const { entries, problems } = walkTree(src);
+  return { src, singleFile, out, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })) };
+}
+
+export function defaultOut(src: string, singleFile: boolean): string {
+  const resolved = path.resolve(src);
+  if (!singleFile) return `${resolved.replace(/[\\/]+$/, '')}_npu`;
+  const ext = path.extname(resolved);
+  return path.join(path.dirname(resolved), `${path.basename(resolved, ext)}_npu${ext}`);
+}
+
+function realpathOfNearest(p: string): string {
+  let cur = p;
+  const rest: string[] = [];
+  while (!fs.existsSync(cur)) {
+    rest.unshift(path.basename(cur));
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return path.join(fs.realpathSync(cur), ...rest);
+}
+
+function checkOutput(out: string, singleFile: boolean, force: boolean): void {
+  if (!fs.existsSync(out)) return;
+  const st = fs.statSync(out);
+  if (singleFile) {
+    if (!st.isFile()) throw new UsageError(`output ${out} exists and is not a file`);
+    if (!force) throw new UsageError(`output ${out} exists; pass --force to overwrite it`);
+    return;
+  }
+  if (!st.isDirectory()) throw new UsageError(`output ${out} exists and is not a directory`);
+  if (fs.readdirSync(out).length > 0 && !force) {
+    throw new UsageError(`output ${out} exists and is not empty; pass --force to write into it`);
+  }
+}
+
+/** Run a plan. Outputs are written as files are converted; records are sorted at the end. */
+export function executeRun(req: RunRequest, plan: Plan): RunResult {
+  const writer = req.mode === 'convert' ? new TreeWriter(plan.out!, plan.singleFile) : undefined;
+  const python: FileSummary[] = []; // every Python source, whatever happened to it
+  const others: FileSummary[] = [...plan.problems]; // other entries that could not be walked or copied
+  const results: FileResult[] = [];
+  let otherFiles = 0;
+
+  for (const entry of plan.entries) {
+    const isPython = plan.singleFile || isPythonSource(entry.rel);
+    if (isPython && entry.kind === 'file') {
+      const r = processEntry(entry, req.engine);
+      results.push(stripOutput(r));
+      python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
+      if (req.mode === 'in-place' && r.output) writeFileAtomic(entry.abs, r.output, entry.mode);
+      writer?.file(entry, r.output);
+      continue;
+    }
+    if (isPython && entry.kind === 'symlink') {
+      python.push({ rel: entry.rel, status: 'skipped', reason: 'symbolic link; copied as a link, not followed or converted' });
+    }
+    if (!writer) continue;
+    const problem = writer.copy(entry);
+    if (entry.kind === 'file') otherFiles++;
+    if (problem) others.push({ rel: entry.rel, status: entry.kind === 'other' ? 'skipped' : 'failed', reason: problem });
+  }
+
+  const support = supportFiles(plan, results);
+  for (const s of support.files) {
+    if (req.mode === 'in-place') writeFileAtomic(path.join(plan.src, s.path), s.content, 0o644);
+    writer?.newFile(s.path, s.content);
+  }
+  writer?.finish();
+
+  const files = [...python, ...others].sort((a, b) => comparePaths(a.rel, b.rel));
+  results.sort((a, b) => comparePaths(a.rel, b.rel));
+  const changes = results.flatMap((r) => r.changes.map((c) => ({ file: r.rel, ...c })));
+  for (const s of support.files) {
+    changes.push({ file: s.path, startLine: 1, endLine: 1, operation: 'INSERT', message: `new file ${s.path}`, passId: s.passId, ruleId: s.passId, safety: 'safe' });
+  }
+  changes.sort((a, b) => comparePaths(a.file, b.file));
+  const manual = results.flatMap((r) => r.manual.map((m) => ({ file: r.rel, ...m })));
+  const notes = [...results.flatMap((r) => r.notes.map((n) => ({ file: r.rel, ...n }))), ...support.notes];
+  const diffs = [...results.map((r) => ({ rel: r.rel, diff: r.diff })), ...support.files.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content) }))];
+  diffs.sort((a, b) => comparePaths(a.rel, b.rel));
+
+  const count = (s: FileStatus) => python.filter((f) => f.status === s).length;
+  const changesByPass: Record<string, number> = {};
+  for (const c of changes) changesByPass[c.passId] = (changesByPass[c.passId] ?? 0) + 1;
+  return {
+    src: plan.src,
+    out: plan.out,
+    singleFile: plan.singleFile,
+    options: { passes: req.engine.passIds, unsafe: req.engine.unsafe, transferToNpu: req.engine.transferToNpu },
+    files,
+    changes,
+    manual,
+    notes,
+    patch: diffs.map((d) => d.diff).join(''),
+    counts: {
+      scanned: python.length,
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      otherFiles,
+      otherSkipped: others.length,
+      changes: changes.length,
+      changesByPass: Object.fromEntries(Object.entries(changesByPass).sort(([a], [b]) => comparePaths(a, b))),
+      manual: manual.filter((m) => m.level === 'manual').length,
+      unsafe: manual.filter((m) => m.level === 'unsafe').length,
+      errors: notes.filter((n) => n.level === 'error').length,
+    },
+  };
+}
+
+export function run(req: RunRequest): RunResult {
+  return executeRun(req, planRun(req));
+}
+
+/** Exit status: 2 when a file failed or a pass was reverted, else 0. */
+export function hasFailures(r: RunResult): boolean {
+  return r.counts.errors > 0 || r.files.some((f) => f.status === 'failed');
+}
+
+function processEntry(entry: TreeEntry, engine: EngineOptions): FileResult {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(entry.abs);
+  } catch (e) {
+    return { rel: entry.rel, status: 'failed', reason: `cannot read: ${errorText(e)}`, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false };
+  }
+  return convertFile(entry.rel, bytes, engine);
+}
+
+function stripOutput(r: FileResult): FileResult {
+  const { output: _output, ...rest } = r;
+  return rest;
+}
+
+/** Support files requested by passes: once per repository, never over a user's file. */
+function supportFiles(plan: Plan, results: FileResult[]) {
+  const files: { path: string; content: string; passId: string }[] = [];
+  const notes: (EngineNote & { file: string })[] = [];
+  for (const r of results) {
+    for (const s of r.supportFiles) {
+      const prev = files.find((f) => f.path === s.path);
+      if (prev) {
+        if (prev.content !== s.content) notes.push({ file: s.path, level: 'error', passId: s.passId, message: 'two different contents requested' });
+        continue;
+      }
+      const existing = plan.singleFile ? undefined : plan.entries.find((e) => e.rel === s.path);
+      if (existing) {
+        const same = existing.kind === 'file' && fs.readFileSync(existing.abs, 'utf8') === s.content;
+        if (!same) notes.push({ file: s.path, level: 'error', passId: s.passId, message: `the repository already has ${s.path}; not overwritten` });
+        continue;
+      }
+      files.push({ ...s });
+    }
+  }
+  files.sort((a, b) => comparePaths(a.path, b.path));
+  return { files, notes };
+}
+
+/** Writes the output tree: directories first writable, their modes restored at the end. */
+class TreeWriter {
+  private readonly dirModes: { abs: string; mode: number }[] = [];
+
+  constructor(
+    private readonly out: string,
+    private readonly singleFile: boolean,
+  ) {
+    if (!singleFile) fs.mkdirSync(out, { recursive: true });
+    else fs.mkdirSync(path.dirname(out), { recursive: true });
+  }
+
+  private target(rel: string): string {
+    return this.singleFile ? this.out : path.join(this.out, ...rel.split('/'));
+  }
+
+  /** A converted (or unchanged) Python file. */
+  file(entry: TreeEntry, output: Uint8Array | undefined): void {
+    if (output) writeFileAtomic(this.target(entry.rel), output, entry.mode);
+    else this.copy(entry);
+  }
+
+  /** Copy an entry as it is; returns a reason when it could not be copied. */
+  copy(entry: TreeEntry): string | undefined {
+    const target = this.target(entry.rel);
+    try {
+      switch (entry.kind) {
+        case 'dir':
+          fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+          this.dirModes.push({ abs: target, mode: entry.mode });
+          return undefined;
+        case 'file':
+          fs.rmSync(target, { force: true });
+          fs.copyFileSync(entry.abs, target);
+          fs.chmodSync(target, entry.mode);
+          return undefined;
+        case 'symlink':
+          fs.rmSync(target, { force: true });
+          fs.symlinkSync(fs.readlinkSync(entry.abs), target);
+          return undefined;
+        default:
+          return 'not a regular file, directory or symbolic link; not copied';
+      }
+    } catch (e) {
+      return `cannot copy: ${errorText(e)}`;
+    }
+  }
+
+  newFile(rel: string, content: string): void {
+    writeFileAtomic(this.target(rel), content, 0o644);
+  }
+
+  finish(): void {
+    for (const d of this.dirModes.reverse()) fs.chmodSync(d.abs, d.mode);
+  }
+}
