@@ -158,7 +158,11 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
 
   const support = supportFiles(plan, results);
   for (const s of support.files) {
-    if (req.mode === 'in-place') writeFileAtomic(path.join(plan.src, s.path), s.content, 0o644);
+    if (req.mode === 'in-place') {
+      const target = path.join(plan.singleFile ? path.dirname(plan.src) : plan.src, ...s.path.split('/'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      writeFileAtomic(target, s.content, 0o644);
+    }
     writer?.newFile(s.path, s.content);
   }
   writer?.finish();
@@ -301,8 +305,11 @@ class TreeWriter {
     }
   }
 
+  /** A support file requested by a pass (beside the output file in single-file runs). */
   newFile(rel: string, content: string): void {
-    writeFileAtomic(this.target(rel), content, 0o644);
+    const target = this.singleFile ? path.join(path.dirname(this.out), ...rel.split('/')) : this.target(rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    writeFileAtomic(target, content, 0o644);
   }
 
   finish(): void {

@@ -1,0 +1,119 @@
+/**
+ * Where code names an environment variable: the string literals (or keyword
+ * names) that act as a variable name in os.environ / os.getenv access.
+ *
+ *   os.environ["CUDA_VISIBLE_DEVICES"] = "0"        os.getenv("NCCL_DEBUG")
+ *   os.environ.get("X", d) / setdefault / pop       "X" in os.environ
+ *   environ["X"] (from os import environ)           getenv("X") (from os import getenv)
+ *   os.environ.update({"X": v}) / update(X=v)       os.putenv("X", v) / os.unsetenv("X")
+ *   subprocess.run(cmd, env={"X": v, **os.environ}) dict(os.environ, X=v)
+ */
+import type { Bindings } from './bindings';
+import type { SyntaxNode } from './parser';
+import { callArgs, stringLiteral, unparen } from './nodes';
+import { query } from './parser';
+
+export interface EnvNameSite {
+  /** The node that spells the name: a `string` literal, or the identifier of a keyword argument. */
+  node: SyntaxNode;
+  /** Offsets of the name's characters (inside the quotes for strings). */
+  start: number;
+  end: number;
+  name: string;
+  /** How the variable is used: read, written, deleted or tested. */
+  access: 'read' | 'write' | 'delete' | 'test';
+}
+
+const ENVIRON_QUERY = `
+[
+  (subscript value: (_) @obj subscript: (string) @name) @site
+  (call function: (_) @fn arguments: (argument_list) @args) @site
+  (comparison_operator (string) @name (_) @obj) @site
+]`;
+
+const METHOD_ACCESS: Record<string, EnvNameSite['access']> = {
+  get: 'read',
+  setdefault: 'write',
+  pop: 'delete',
+  update: 'write',
+};
+
+/** Every environment-variable name site in the file, in source order. */
+export function envNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
+  if (!/environ|getenv|putenv|unsetenv|\benv\s*=/.test(root.text)) return [];
+  const isEnviron = (n: SyntaxNode | null | undefined) => !!n && bindings.qualify(unparen(n)) === 'os.environ';
+  const out: EnvNameSite[] = [];
+  const add = (node: SyntaxNode, access: EnvNameSite['access']) => {
+    if (node.type === 'identifier') {
+      out.push({ node, start: node.startIndex, end: node.endIndex, name: node.text, access });
+      return;
+    }
+    const lit = stringLiteral(node);
+    if (!lit || lit.value === undefined || lit.isBytes || !/^\w+$/.test(lit.value)) return;
+    out.push({ node, start: lit.contentStart, end: lit.contentEnd, name: lit.value, access });
+  };
+  const dictKeys = (dict: SyntaxNode, access: EnvNameSite['access']) => {
+    for (const pair of dict.namedChildren) {
+      if (pair.type !== 'pair') continue;
+      const key = pair.childForFieldName('key');
+      if (key) add(key, access);
+    }
+  };
+
+  for (const m of query(ENVIRON_QUERY).matches(root)) {
+    const site = m.captures.find((c) => c.name === 'site')!.node;
+    if (site.type === 'subscript') {
+      if (!isEnviron(m.captures.find((c) => c.name === 'obj')?.node)) continue;
+      const p = site.parent;
+      const access =
+        p?.type === 'assignment' && p.childForFieldName('left')?.id === site.id
+          ? 'write'
+          : p?.type === 'delete_statement'
+            ? 'delete'
+            : 'read';
+      add(m.captures.find((c) => c.name === 'name')!.node, access);
+      continue;
+    }
+    if (site.type === 'comparison_operator') {
+      const op = site.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ').replace(/\s+/g, ' ');
+      if (op !== 'in' && op !== 'not in') continue;
+      const [left, right] = site.namedChildren;
+      if (left.type === 'string' && isEnviron(right)) add(left, 'test');
+      continue;
+    }
+    // calls
+    const fn = m.captures.find((c) => c.name === 'fn')!.node;
+    const args = callArgs(site);
+    const q = bindings.qualify(fn);
+    if (q === 'os.getenv' || q === 'os.putenv' || q === 'os.unsetenv') {
+      if (args.positional[0]) add(args.positional[0], q === 'os.getenv' ? 'read' : q === 'os.putenv' ? 'write' : 'delete');
+      continue;
+    }
+    if (fn.type === 'attribute' && isEnviron(fn.childForFieldName('object'))) {
+      const method = fn.childForFieldName('attribute')!.text;
+      const access = METHOD_ACCESS[method];
+      if (!access) continue;
+      if (method === 'update') {
+        for (const a of args.positional) if (unparen(a).type === 'dictionary') dictKeys(unparen(a), 'write');
+        for (const kw of args.keywords.values()) add(kw.name, 'write');
+      } else if (args.positional[0]) {
+        add(args.positional[0], access);
+      }
+      continue;
+    }
+    // dict(os.environ, X=v)
+    if (fn.type === 'identifier' && fn.text === 'dict' && isEnviron(args.positional[0])) {
+      for (const kw of args.keywords.values()) add(kw.name, 'write');
+      continue;
+    }
+    // env={...} of a process-starting call, or any env={**os.environ, ...}
+    const env = args.keywords.get('env')?.value;
+    if (env && unparen(env).type === 'dictionary') {
+      const dict = unparen(env);
+      const spawns = q !== null && /^(subprocess\.|os\.(exec|spawn|posix_spawn))/.test(q);
+      const spreadsEnviron = dict.namedChildren.some((c) => c.type === 'dictionary_splat' && isEnviron(c.namedChildren[0]));
+      if (spawns || spreadsEnviron) dictKeys(dict, 'write');
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
