@@ -76,8 +76,9 @@ function dedupe(requests: ImportRequest[]): ImportRequest[] {
 function isSatisfied(r: ImportRequest, bindings: Bindings): boolean {
   const live = bindings.moduleImports.filter((s) => !s.typeCheckingOnly);
   if (r.name) return bindings.resolveAtModule(r.name) === `${r.module}.${r.name}`;
-  const under = (m: string) => m === r.module || (r.sideEffect === true && m.startsWith(r.module + '.'));
-  return live.some((s) => importedModules(s).some(under));
+  if (r.sideEffect) return live.some((s) => importedModules(s).some((m) => m === r.module || m.startsWith(r.module + '.')));
+  // `import a.b` must bind `a` the plain way: `import a.b as x` does not count
+  return live.some((s) => s.kind === 'import' && s.names.some((n) => !n.aliasNode && n.nameNode.text.replace(/\s+/g, '') === r.module));
 }
 
 /** Modules a statement loads: `import a.b` → a.b; `from a.b import c` → a.b (and a.b.c if a submodule). */

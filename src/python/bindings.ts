@@ -122,8 +122,8 @@ export class Bindings {
   }
 
   /**
-   * Identifiers spelled `name` that are references to a variable (not attribute
-   * names, keyword names, import statements or parameter declarations).
+   * Identifiers spelled `name` that read a variable (not attribute names, keyword
+   * names, import statements, parameter declarations or assignment targets).
    */
   references(name: string): SyntaxNode[] {
     const out: SyntaxNode[] = [];
@@ -227,7 +227,30 @@ function isReferencePosition(node: SyntaxNode): boolean {
   if (p.type === 'dotted_name' || p.type === 'aliased_import') return false;
   if ((p.type === 'function_definition' || p.type === 'class_definition') && p.childForFieldName('name')?.id === node.id)
     return false;
-  return true;
+  if (p.type === 'global_statement' || p.type === 'nonlocal_statement') return false;
+  return !isBindingTarget(node);
+}
+
+/** The identifier is assigned to (assignment, for, with/except `as`, walrus), not read. */
+function isBindingTarget(node: SyntaxNode): boolean {
+  let n = node;
+  while (n.parent && /^(pattern_list|tuple_pattern|list_pattern|tuple|list|parenthesized_expression|list_splat_pattern|as_pattern_target)$/.test(n.parent.type)) {
+    if (n.parent.type === 'as_pattern_target') return true;
+    n = n.parent;
+  }
+  const p = n.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'assignment':
+    case 'augmented_assignment':
+    case 'for_statement':
+    case 'for_in_clause':
+      return p.childForFieldName('left')?.id === n.id;
+    case 'named_expression':
+      return p.childForFieldName('name')?.id === n.id;
+    default:
+      return false;
+  }
 }
 
 function collectBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBindings {

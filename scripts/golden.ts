@@ -1,0 +1,76 @@
+/**
+ * Golden samples: golden/<sample>/{input/, expected/, changes.csv, manual.csv,
+ * changes.patch, README.md, args.json?}. `args.json` (optional) holds extra CLI
+ * flags such as ["--transfer-to-npu"].
+ *
+ * Shared by the golden test and `npm run golden:update`.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from '../src/runner/convert-file';
+import { selectPassIds } from '../src/runner/passes';
+import { changeListCsv, manualCsv } from '../src/runner/reports';
+import { run, type RunResult } from '../src/runner/run';
+
+
+export function goldenRoot(): string {
+  // works from scripts/ (ts-jest) and dist/scripts/ (compiled)
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'golden')) && fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'golden');
+    if (path.dirname(dir) === dir) throw new Error('golden/ not found');
+  }
+}
+
+export function samples(): string[] {
+  const root = goldenRoot();
+  return fs
+    .readdirSync(root)
+    .filter((d) => fs.existsSync(path.join(root, d, 'input')))
+    .sort();
+}
+
+export function sampleArgs(sample: string): string[] {
+  const f = path.join(goldenRoot(), sample, 'args.json');
+  return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as string[]) : [];
+}
+
+export function engineFor(args: string[]): EngineOptions {
+  return {
+    passIds: selectPassIds(),
+    unsafe: args.includes('--unsafe'),
+    transferToNpu: args.includes('--transfer-to-npu'),
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  };
+}
+
+export interface SampleRun {
+  result: RunResult;
+  out: string;
+  changesCsv: string;
+  manualCsv: string;
+}
+
+/** Convert golden/<sample>/<from> into a fresh temporary directory. */
+export function convertSample(sample: string, from: 'input' | 'expected' = 'input', out?: string): SampleRun {
+  const src = path.join(goldenRoot(), sample, from);
+  const target = out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), `ascendify-golden-${sample}-`)), 'out');
+  const result = run({ src, mode: 'convert', out: target, force: true, engine: engineFor(sampleArgs(sample)) });
+  return { result, out: target, changesCsv: changeListCsv(result), manualCsv: manualCsv(result) };
+}
+
+/** Every file below `dir` with its bytes and executable bit, keyed by POSIX path. */
+export function readTree(dir: string): Map<string, { bytes: Buffer; exec: boolean }> {
+  const out = new Map<string, { bytes: Buffer; exec: boolean }>();
+  const walk = (d: string, rel: string) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const abs = path.join(d, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.lstatSync(abs);
+      if (st.isDirectory()) walk(abs, r);
+      else out.set(r, { bytes: fs.readFileSync(abs), exec: (st.mode & 0o111) !== 0 });
+    }
+  };
+  walk(dir, '');
+  return out;
+}

@@ -1,0 +1,165 @@
+import { convertSource, SourceSyntaxError } from './pipeline';
+import type { Pass, PassContext } from './pass';
+import type { FixSafety } from './edit';
+import { TORCH_NPU } from '../imports/request';
+
+/** A synthetic pass: every regex match becomes one finding with a fix (or none). */
+function regexPass(
+  id: string,
+  re: RegExp,
+  replace: (m: RegExpExecArray) => string | null,
+  opts: { safety?: FixSafety; when?: (ctx: PassContext) => boolean; manual?: boolean } = {},
+): Pass {
+  return {
+    id,
+    summary: id,
+    levels: ['safe'],
+    triggers: /[\s\S]/,
+    run(ctx) {
+      if (opts.when && !opts.when(ctx)) return;
+      const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+      for (let m = g.exec(ctx.source); m; m = g.exec(ctx.source)) {
+        if (m[0] === '') g.lastIndex++;
+        const start = m.index;
+        const end = m.index + m[0].length;
+        const content = replace(m);
+        if (content === null || opts.manual) {
+          ctx.report({ message: `${id}: ${m[0]}`, start, end, hint: 'do it by hand' });
+        } else {
+          ctx.report({ message: `${id}: ${m[0]} → ${content}`, start, end, fix: { edits: [{ start, end, content }], safety: opts.safety ?? 'safe' } });
+        }
+      }
+    },
+  };
+}
+
+describe('convertSource', () => {
+  it('applies non-overlapping fixes and records lines of the input', () => {
+    const p = regexPass('p', /foo/, () => 'bar');
+    const r = convertSource('a = foo\nb = 1\nc = foo(foo)\n', { passes: [p] });
+    expect(r.output).toBe('a = bar\nb = 1\nc = bar(bar)\n');
+    expect(r.changes.map((c) => [c.startLine, c.endLine, c.operation, c.passId])).toEqual([
+      [1, 1, 'MODIFY', 'p'],
+      [3, 3, 'MODIFY', 'p'],
+      [3, 3, 'MODIFY', 'p'],
+    ]);
+    expect(r.rounds).toBe(1);
+  });
+
+  it('defers an overlapping fix whole to the next round', () => {
+    const p1 = regexPass('p1', /x =/, () => 'y =');
+    const p2 = regexPass('p2', /= 1/, () => '= 2');
+    const r = convertSource('x = 1\n', { passes: [p1, p2] });
+    expect(r.output).toBe('y = 2\n');
+    expect(r.rounds).toBe(2);
+    expect(r.changes.map((c) => c.passId)).toEqual(['p1', 'p2']);
+  });
+
+  it('maps later-round records back to input lines across inserted lines', () => {
+    const header = regexPass('header', /^(?!# header)/, () => '# header\n# more\n');
+    const late = regexPass('late', /old/, () => 'new', { when: (ctx) => ctx.source.startsWith('# header') });
+    const r = convertSource('a = 1\nb = 2\nc = old\n', { passes: [header, late] });
+    expect(r.output).toBe('# header\n# more\na = 1\nb = 2\nc = new\n');
+    expect(r.changes.map((c) => [c.passId, c.startLine, c.operation])).toEqual([
+      ['header', 1, 'INSERT'],
+      ['late', 3, 'MODIFY'],
+    ]);
+  });
+
+  it('reverts a round that breaks the syntax and names the pass', () => {
+    const breaker = regexPass('breaker', /\)$/m, () => '');
+    const good = regexPass('good', /foo/, () => 'bar');
+    const r = convertSource('x = f(foo)\n', { passes: [breaker, good] });
+    expect(r.output).toBe('x = f(bar)\n');
+    expect(r.notes).toHaveLength(1);
+    expect(r.notes[0]).toMatchObject({ level: 'error', passId: 'breaker' });
+    expect(r.changes.map((c) => c.passId)).toEqual(['good']);
+  });
+
+  it('stops after the round bound and says so', () => {
+    const grow = regexPass('grow', /x+\b/, (m) => m[0] + 'x');
+    const r = convertSource('x = 1\n', { passes: [grow], maxRounds: 3 });
+    expect(r.output).toBe('xxxx = 1\n');
+    expect(r.rounds).toBe(3);
+    expect(r.notes.map((n) => n.level)).toEqual(['warning']);
+    expect(r.notes[0].message).toMatch(/no fixpoint after 3 rounds/);
+  });
+
+  it('applies unsafe fixes only when asked, and lists them otherwise', () => {
+    const p = regexPass('p', /risky/, () => 'done', { safety: 'unsafe' });
+    const off = convertSource('v = risky\n', { passes: [p] });
+    expect(off.output).toBe('v = risky\n');
+    expect(off.manual.map((m) => [m.level, m.startLine])).toEqual([['unsafe', 1]]);
+    const on = convertSource('v = risky\n', { passes: [p], unsafe: true });
+    expect(on.output).toBe('v = done\n');
+    expect(on.manual).toEqual([]);
+    expect(on.changes.map((c) => c.safety)).toEqual(['unsafe']);
+  });
+
+  it('reports manual findings once, at their input lines', () => {
+    const shift = regexPass('shift', /^a = 1\n/, () => 'a = 1\n\n\n', { when: (ctx) => !ctx.source.includes('\n\n') });
+    const todo = regexPass('todo', /nvtx/, () => null, { manual: true });
+    const r = convertSource('a = 1\nb = nvtx\n', { passes: [shift, todo] });
+    expect(r.output).toBe('a = 1\n\n\nb = nvtx\n');
+    expect(r.manual.map((m) => [m.passId, m.level, m.startLine, m.hint])).toEqual([['todo', 'manual', 2, 'do it by hand']]);
+  });
+
+  it('keeps CRLF line endings and inserts imports with them', () => {
+    const p: Pass = {
+      id: 'needs-npu',
+      summary: '',
+      levels: ['safe'],
+      triggers: /cuda/,
+      run(ctx) {
+        const i = ctx.source.indexOf('cuda');
+        if (i >= 0) ctx.report({ message: 'm', start: i, end: i + 4, fix: { edits: [{ start: i, end: i + 4, content: 'npu' }], safety: 'safe', imports: [TORCH_NPU] } });
+      },
+    };
+    const r = convertSource('import torch\r\nx.cuda()\r\n', { passes: [p] });
+    expect(r.output).toBe('import torch\r\nimport torch_npu\r\nx.npu()\r\n');
+    expect(r.changes.map((c) => [c.operation, c.message, c.startLine])).toEqual([
+      ['INSERT', 'import torch_npu', 1],
+      ['MODIFY', 'm', 2],
+    ]);
+    expect(convertSource(r.output, { passes: [p] }).output).toBe(r.output);
+  });
+
+  it('handles files larger than 32 KiB', () => {
+    const filler = '# filler line to make the file large\nvalue = [1, 2, 3]\n'.repeat(2000);
+    const src = `${filler}y = foo\n`;
+    expect(src.length).toBeGreaterThan(64 * 1024);
+    const r = convertSource(src, { passes: [regexPass('p', /foo/, () => 'bar')] });
+    expect(r.output).toBe(`${filler}y = bar\n`);
+    expect(r.changes[0].startLine).toBe(4001);
+  });
+
+  it('refuses input that does not parse', () => {
+    expect(() => convertSource('def f(:\n  pass\n', { passes: [] })).toThrow(SourceSyntaxError);
+    try {
+      convertSource('x = 1\ndef f(:\n', { passes: [] });
+    } catch (e) {
+      expect((e as SourceSyntaxError).line).toBe(2);
+    }
+  });
+
+  it('collects support files once', () => {
+    const p: Pass = {
+      id: 'helper',
+      summary: '',
+      levels: ['safe'],
+      triggers: /use/,
+      run(ctx) {
+        for (const m of ctx.source.matchAll(/use/g)) {
+          ctx.report({
+            message: 'm',
+            start: m.index!,
+            end: m.index! + 3,
+            fix: { edits: [{ start: m.index!, end: m.index! + 3, content: 'used' }], safety: 'safe', supportFiles: [{ path: 'h.py', content: 'X = 1\n' }] },
+          });
+        }
+      },
+    };
+    const r = convertSource('a = use\nb = use\n', { passes: [p] });
+    expect(r.supportFiles).toEqual([{ path: 'h.py', content: 'X = 1\n', passId: 'helper' }]);
+  });
+});

@@ -1,0 +1,101 @@
+import { parse } from './parser';
+import { Bindings } from './bindings';
+
+/** Qualified names of every `name` reference in the code, in order ('-' when it does not resolve). */
+function resolveAll(code: string, name: string): string[] {
+  const root = parse(code).rootNode;
+  const b = new Bindings(root);
+  return b.references(name).map((n) => b.resolve(n) ?? '-');
+}
+
+describe('Bindings', () => {
+  it('resolves the import forms', () => {
+    const code = [
+      'import torch as th',
+      'import torch.cuda',
+      'import torch.cuda as tc',
+      'from torch import cuda',
+      'from torch.cuda import amp as A',
+      'from torch.cuda.amp import autocast',
+      'th; torch; tc; cuda; A; autocast',
+      '',
+    ].join('\n');
+    const root = parse(code).rootNode;
+    const b = new Bindings(root);
+    const names = ['th', 'torch', 'tc', 'cuda', 'A', 'autocast'];
+    expect(names.map((n) => b.resolve(b.references(n)[0]))).toEqual([
+      'torch',
+      'torch',
+      'torch.cuda',
+      'torch.cuda',
+      'torch.cuda.amp',
+      'torch.cuda.amp.autocast',
+    ]);
+  });
+
+  it('qualifies attribute chains', () => {
+    const root = parse('import torch as th\nx = th.cuda.amp.GradScaler\n').rootNode;
+    const b = new Bindings(root);
+    const attr = root.descendantsOfType('attribute').find((a) => a.text === 'th.cuda.amp.GradScaler')!;
+    expect(b.qualify(attr)).toBe('torch.cuda.amp.GradScaler');
+  });
+
+  it('knows parameters, locals, loop and with targets shadow the module', () => {
+    const code = [
+      'import torch',
+      'def a(torch): torch',
+      'def b():',
+      '    torch = 1',
+      '    torch',
+      'def c(xs):',
+      '    for torch in xs: torch',
+      'def d():',
+      '    with open(p) as torch: torch',
+      'def e():',
+      '    try: pass',
+      '    except E as torch: torch',
+      'f = lambda torch: torch',
+      'g = [torch for torch in xs]',
+      'class K:',
+      '    torch = 1',
+      '    def m(self): return torch',
+      'def h(): return torch',
+      '',
+    ].join('\n');
+    // each shadowed use resolves to nothing; the method and h() see the module
+    expect(resolveAll(code, 'torch')).toEqual(['-', '-', '-', '-', '-', '-', '-', 'torch', 'torch']);
+  });
+
+  it('keeps the module through except-fallbacks, and follows global', () => {
+    const code = 'try:\n    import torch\nexcept ImportError:\n    torch = None\ndef f():\n    global torch\n    torch = g()\n    return torch\n';
+    expect(resolveAll(code, 'torch')).toEqual(['torch']);
+  });
+
+  it('treats a module-level rebinding as ambiguous', () => {
+    expect(resolveAll('import torch\ntorch = Proxy()\ntorch.cuda\n', 'torch')).toEqual(['-']);
+  });
+
+  it('treats conflicting imports of one name as ambiguous', () => {
+    const code = 'try:\n    from torch.amp import GradScaler\nexcept ImportError:\n    from torch.cuda.amp import GradScaler\nGradScaler()\n';
+    expect(resolveAll(code, 'GradScaler')).toEqual(['-']);
+  });
+
+  it('resolves function-local imports in their function only', () => {
+    const code = 'def f():\n    import torch\n    torch.cuda\ndef g():\n    torch.cuda\n';
+    expect(resolveAll(code, 'torch')).toEqual(['torch', '-']);
+  });
+
+  it('does not count attribute names, keywords or import statements as references', () => {
+    const root = parse('import torch\nx.torch = f(torch=1)\n').rootNode;
+    expect(new Bindings(root).references('torch')).toEqual([]);
+  });
+
+  it('importsModule ignores TYPE_CHECKING and function-level imports', () => {
+    const tc = new Bindings(parse('from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import torch\n').rootNode);
+    expect(tc.importsModule('torch')).toBe(false);
+    const fn = new Bindings(parse('def f():\n    import torch\n').rootNode);
+    expect(fn.importsModule('torch')).toBe(false);
+    const ok = new Bindings(parse('from torch.utils.data import DataLoader\n').rootNode);
+    expect(ok.importsModule('torch')).toBe(true);
+  });
+});

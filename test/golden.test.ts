@@ -1,0 +1,68 @@
+/**
+ * Golden samples: converting input/ gives expected/ and the reviewed change log,
+ * manual list and patch; converting expected/ changes nothing; the patch applied
+ * with `git apply -p1` to a copy of input/ gives expected/.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { convertSample, goldenRoot, readTree, samples } from '../scripts/golden';
+
+const all = samples();
+
+it('has golden samples', () => {
+  expect(all.length).toBeGreaterThanOrEqual(1);
+});
+
+describe.each(all)('golden/%s', (sample) => {
+  const dir = path.join(goldenRoot(), sample);
+  const run = convertSample(sample, 'input');
+  afterAll(() => fs.rmSync(path.dirname(run.out), { recursive: true, force: true }));
+
+  it('converts input/ to expected/ exactly (bytes and executable bits)', () => {
+    const actual = readTree(run.out);
+    const expected = readTree(path.join(dir, 'expected'));
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [rel, want] of expected) {
+      const got = actual.get(rel)!;
+      expect({ rel, text: got.bytes.toString('utf8'), exec: got.exec }).toEqual({ rel, text: want.bytes.toString('utf8'), exec: want.exec });
+      expect(got.bytes.equals(want.bytes)).toBe(true);
+    }
+  });
+
+  it('writes the reviewed change log, manual list and patch', () => {
+    expect(run.changesCsv).toBe(fs.readFileSync(path.join(dir, 'changes.csv'), 'utf8'));
+    expect(run.manualCsv).toBe(fs.readFileSync(path.join(dir, 'manual.csv'), 'utf8'));
+    expect(run.result.patch).toBe(fs.readFileSync(path.join(dir, 'changes.patch'), 'utf8'));
+  });
+
+  it('has no failed files and no engine errors', () => {
+    expect(run.result.files.filter((f) => f.status === 'failed')).toEqual([]);
+    expect(run.result.notes).toEqual([]);
+  });
+
+  it('changes nothing when run again on expected/', () => {
+    const again = convertSample(sample, 'expected');
+    try {
+      expect(again.result.patch).toBe('');
+      expect(again.result.changes).toEqual([]);
+    } finally {
+      fs.rmSync(path.dirname(again.out), { recursive: true, force: true });
+    }
+  });
+
+  it('the patch applied with `git apply -p1` to a copy of input/ reproduces expected/', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `ascendify-apply-${sample}-`));
+    try {
+      fs.cpSync(path.join(dir, 'input'), tmp, { recursive: true });
+      execFileSync('git', ['apply', '-p1', '--whitespace=nowarn', path.join(dir, 'changes.patch')], { cwd: tmp });
+      const got = readTree(tmp);
+      const want = readTree(path.join(dir, 'expected'));
+      expect([...got.keys()]).toEqual([...want.keys()]);
+      for (const [rel, w] of want) expect({ rel, same: got.get(rel)!.bytes.equals(w.bytes) }).toEqual({ rel, same: true });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

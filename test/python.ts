@@ -1,0 +1,35 @@
+/**
+ * CPython's own parser as the judge of "does the output parse".
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+/** The Debian interpreter when present (its stdlib is what the stdlib test converts), else python3 on PATH. */
+export function python(): string {
+  return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+const CHECK = `
+import ast, json, sys, warnings
+warnings.simplefilter("ignore")
+bad = []
+for path in json.load(sys.stdin):
+    try:
+        with open(path, "rb") as f:
+            ast.parse(f.read(), filename=path)
+    except (SyntaxError, ValueError) as e:
+        bad.append({"file": path, "error": f"{type(e).__name__}: {e}"})
+json.dump(bad, sys.stdout)
+`;
+
+/** Files CPython cannot parse, with the error (empty when all parse). */
+export function cpythonParseErrors(files: string[]): { file: string; error: string }[] {
+  if (files.length === 0) return [];
+  const r = spawnSync(python(), ['-c', CHECK], { input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { file: string; error: string }[];
+}
+
+export function stdlibDir(): string {
+  return execFileSync(python(), ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+}
