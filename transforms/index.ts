@@ -8,9 +8,19 @@
  */
 import type { Pass } from '../src/core/pass';
 import { cudaApiToNpu } from './cuda-api-to-npu/cuda-api-to-npu';
+import { cudaDeviceToNpu } from './cuda-device-to-npu/cuda-device-to-npu';
+import { ncclToHccl } from './nccl-to-hccl/nccl-to-hccl';
+import { generatorToCpu } from './generator-to-cpu/generator-to-cpu';
+import { apexToNpu } from './apex-to-npu/apex-to-npu';
+import { dataParallelToDdp } from './data-parallel-to-ddp/data-parallel-to-ddp';
 import { injectTorchNpu } from './inject-torch-npu/inject-torch-npu';
 
 export const PASSES: readonly Pass[] = [
   cudaApiToNpu,
+  cudaDeviceToNpu,
+  ncclToHccl,
+  generatorToCpu,
+  apexToNpu,
+  dataParallelToDdp,
   injectTorchNpu,
 ];

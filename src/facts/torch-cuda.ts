@@ -67,6 +67,8 @@ export const UNSAFE_TWINS: Readonly<Record<string, { to: string; hint: string }>
 export const NO_TWIN_HINTS: Readonly<Record<string, string>> = {
   nvtx: 'use torch_npu.npu.mstx (mark, range_push, range_pop, range_start, range_end, mstx_range) for NPU profiler ranges',
   comm: 'torch.cuda.comm has no NPU twin; use torch.distributed collectives (backend "hccl") or plain tensor ops',
+  // §3.7: collectives on NPU go through an hccl process group
+  nccl: 'torch.cuda.nccl has no NPU twin: use torch.distributed collectives on an "hccl" process group (init_process_group("hccl"), dist.all_reduce, ...); torch.cuda.nccl.version() has no HCCL counterpart',
   jiterator: 'CUDA JIT kernels have no NPU twin; express the op with torch ops or write an Ascend C custom operator',
   cudart: 'CUDA runtime bindings have no NPU twin; remove the call or guard it with torch.cuda.is_available()',
   get_arch_list: 'CUDA build information has no NPU twin; remove or guard the call',

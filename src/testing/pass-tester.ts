@@ -25,6 +25,8 @@ export interface CaseOptions {
   transferToNpu?: boolean;
   /** Run these passes (default: only the pass under test). */
   passes?: readonly Pass[];
+  /** POSIX path of the file relative to the repository root (default `case.py`). */
+  path?: string;
 }
 
 export interface ValidCase extends CaseOptions {
@@ -54,7 +56,7 @@ export function convertWith(pass: Pass, code: string, opts: CaseOptions = {}): S
     passes: opts.passes ?? [pass],
     unsafe: opts.unsafe,
     passOptions: { transferToNpu: opts.transferToNpu === true },
-    path: 'case.py',
+    path: opts.path ?? 'case.py',
   });
 }
 
@@ -91,7 +93,8 @@ function checkInvalid(pass: Pass, c: InvalidCase, code: string, output: string):
 
 export function runPassCases(pass: Pass, cases: Cases): void {
   const seen = new Set<string>();
-  const key = (c: { code: string } & CaseOptions) => JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id)]);
+  const key = (c: { code: string } & CaseOptions) =>
+    JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id), c.path ?? 'case.py']);
   const unique = (c: { code: string } & CaseOptions) => {
     const k = key(c);
     if (seen.has(k)) throw new Error(`duplicate case:\n${c.code}`);
