@@ -1,7 +1,9 @@
 /**
  * Golden samples: golden/<sample>/{input/, expected/, changes.csv, manual.csv,
- * changes.patch, README.md, args.json?}. `args.json` (optional) holds extra CLI
- * flags such as ["--transfer-to-npu"].
+ * changes.patch, analysis/, README.md, args.json?}. `args.json` (optional) holds extra CLI
+ * flags such as ["--transfer-to-npu"]. `analysis/` holds the migration analysis of
+ * input/ (the CSVs, findings.json and summary.md, written with the version "golden"
+ * so that a version bump does not change them).
  *
  * Shared by the golden test and `npm run golden:update`.
  */
@@ -12,6 +14,7 @@ import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from '../src/runner/convert
 import { selectPassIds } from '../src/runner/passes';
 import { changeListCsv, manualCsv } from '../src/runner/reports';
 import { run, type RunResult } from '../src/runner/run';
+import { analysisReportFiles } from '../src/analysis/reports';
 
 
 export function goldenRoot(): string {
@@ -57,6 +60,30 @@ export function convertSample(sample: string, from: 'input' | 'expected' = 'inpu
   const target = out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), `ascendify-golden-${sample}-`)), 'out');
   const result = run({ src, mode: 'convert', out: target, force: true, engine: engineFor(sampleArgs(sample)) });
   return { result, out: target, changesCsv: changeListCsv(result), manualCsv: manualCsv(result) };
+}
+
+/** The analysis files compared for each sample (findings.sarif is derived from the same findings). */
+export const GOLDEN_ANALYSIS_FILES = [
+  'unsupported_api.csv',
+  'cuda_op_list.csv',
+  'api_performance_advice.csv',
+  'api_precision_advice.csv',
+  'third_party.csv',
+  'scripts_and_configs.csv',
+  'findings.json',
+  'summary.md',
+];
+
+/** The analysis report files of a sample run, by name. */
+export function analysisFiles(sample: string, r: RunResult): Record<string, string> {
+  const all = analysisReportFiles(r.findings, {
+    name: sample,
+    version: 'golden',
+    pythonFiles: r.counts.scanned,
+    otherFiles: r.analysedOther,
+    failedFiles: r.files.filter((f) => f.status === 'failed').length,
+  });
+  return Object.fromEntries(GOLDEN_ANALYSIS_FILES.map((n) => [n, all[n]]));
 }
 
 /** Every file below `dir` with its bytes and executable bit, keyed by POSIX path. */

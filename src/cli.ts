@@ -2,21 +2,29 @@
  * The command line: argv → options → run(). No logic lives here.
  *
  * Exit codes: 0 success (diff: nothing would change); 1 diff: something would
- * change; 2 some file failed (unreadable, undecodable, unparsable, or a pass
- * was reverted); 3 the run could not start (bad arguments, refused paths).
+ * change, analyze --fail-on: a finding at or above the level; 2 some file failed
+ * (unreadable, undecodable, unparsable, or a pass was reverted); 3 the run could
+ * not start (bad arguments, refused paths).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
 import { selectPassIds, UsageError } from './runner/passes';
-import { REPORT_DIR_NAME, summaryText, writeReports } from './runner/reports';
+import { REPORT_DIR_NAME, filesCsv, manualCsv, summaryText, writeReports } from './runner/reports';
+import { analysisReportFiles, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
+import { SEVERITIES, type Severity } from './analysis/types';
+import type { RunResult } from './runner/run';
 import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
 import { isWithin } from './runner/files';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
 
-export const EXIT = { ok: 0, wouldChange: 1, failures: 2, usage: 3 } as const;
+export const EXIT = { ok: 0, wouldChange: 1, findings: 1, failures: 2, usage: 3 } as const;
+
+/** Default report folder of `analyze`: beside the source, never inside it. */
+export const ANALYSIS_DIR_SUFFIX = '_npu-analysis';
 
 interface CommonArgs {
   only?: string[];
@@ -88,11 +96,32 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           code = runCommand('diff', args.src, args, io, { color: args.color });
         },
       )
+      .command(
+        'analyze <src>',
+        'report what the conversion cannot do automatically (unsupported APIs, custom CUDA code, dependencies, scripts, advice); converts and writes nothing else',
+        (y) =>
+          y
+            .positional('src', { type: 'string', demandOption: true, describe: 'repository directory or file' })
+            .option('report-dir', {
+              type: 'string',
+              describe: `report folder (default: <src>${ANALYSIS_DIR_SUFFIX} beside the source; a folder inside the source is left out of the analysis)`,
+            })
+            .option('fail-on', {
+              type: 'string',
+              choices: [...SEVERITIES, 'none'],
+              default: 'none',
+              describe: 'exit 1 when a finding at or above this level exists (CI gate)',
+            }),
+        (args) => {
+          if (code === EXIT.usage) return; // an invalid --fail-on was reported; yargs still calls the handler
+          code = analyzeCommand(args.src, args, io, { reportDir: args['report-dir'], failOn: args['fail-on'] as Severity | 'none' });
+        },
+      )
       .command('passes', 'list the passes with their id, levels and summary', {}, () => {
         const width = Math.max(...PASSES.map((p) => p.id.length));
         for (const p of PASSES) io.stdout(`${p.id.padEnd(width)}  ${p.levels.join(',').padEnd(18)}  ${p.summary}\n`);
       })
-      .demandCommand(1, 'choose a command: convert, diff or passes')
+      .demandCommand(1, 'choose a command: convert, diff, analyze or passes')
       .strict()
       .version(VERSION)
       .help()
@@ -122,6 +151,7 @@ function runCommand(
     unsafe: args.unsafe === true,
     transferToNpu: args['transfer-to-npu'] === true,
     maxFileSize: parseSize(args['max-file-size']),
+    analysis: mode !== 'diff',
   };
   const req = { src, mode, out: extra.out, force: extra.force, engine };
   const plan = planRun(req);
@@ -138,8 +168,64 @@ function runCommand(
   const title = mode === 'in-place' ? `ascendify convert --in-place ${src}` : `ascendify convert ${src} -> ${result.out}`;
   const summary = summaryText(result, title, reportDir);
   writeReports(reportDir!, result, VERSION, summary);
+  writeFiles(reportDir!, analysisReportFiles(result.findings, analysisMeta(result)));
   if (!args.quiet) io.stdout(summary);
   return hasFailures(result) ? EXIT.failures : EXIT.ok;
+}
+
+function analysisMeta(result: RunResult): AnalysisMeta {
+  return {
+    name: path.basename(result.src),
+    version: VERSION,
+    pythonFiles: result.counts.scanned,
+    otherFiles: result.analysedOther,
+    failedFiles: result.files.filter((f) => f.status === 'failed').length,
+  };
+}
+
+function writeFiles(dir: string, files: Record<string, string>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+}
+
+/** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
+function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDir?: string; failOn: Severity | 'none' }): number {
+  const engine: EngineOptions = {
+    passIds: selectPassIds(args.only, args.skip),
+    unsafe: args.unsafe === true,
+    transferToNpu: args['transfer-to-npu'] === true,
+    maxFileSize: parseSize(args['max-file-size']),
+    analysis: true,
+  };
+  let real = path.resolve(src);
+  try {
+    real = fs.realpathSync(src);
+  } catch {
+    // planRun reports it
+  }
+  const singleFile = fs.existsSync(real) && fs.statSync(real).isFile();
+  const reportDir = extra.reportDir ? path.resolve(extra.reportDir) : defaultAnalysisDir(src, singleFile);
+  const inside = !singleFile && (isWithin(reportDir, real) || isWithin(reportDir, path.resolve(src)));
+  if (inside && (reportDir === real || reportDir === path.resolve(src))) {
+    throw new UsageError(`report folder ${reportDir} is the source itself; choose another`);
+  }
+  // A report folder the user put inside the source is left out of the analysis.
+  const skipDirs = inside ? [reportDir, path.join(real, path.relative(path.resolve(src), reportDir))] : [];
+  const req = { src, mode: 'analyze' as const, engine, skipDirs };
+  const result = executeRun(req, planRun(req));
+  const meta = analysisMeta(result);
+  const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${src} (nothing converted)`, reportDir);
+  writeFiles(reportDir, { ...analysisReportFiles(result.findings, meta), 'manual_changes.csv': manualCsv(result), 'files.csv': filesCsv(result) });
+  if (!args.quiet) io.stdout(summary);
+  if (hasFailures(result)) return EXIT.failures;
+  return extra.failOn !== 'none' && failsOn(result.findings, extra.failOn) ? EXIT.findings : EXIT.ok;
+}
+
+export function defaultAnalysisDir(src: string, singleFile: boolean): string {
+  const resolved = path.resolve(src).replace(/[\\/]+$/, '');
+  if (!singleFile) return `${resolved}${ANALYSIS_DIR_SUFFIX}`;
+  const ext = path.extname(resolved);
+  return path.join(path.dirname(resolved), `${path.basename(resolved, ext)}${ANALYSIS_DIR_SUFFIX}`);
 }
 
 function resolveReportDir(mode: RunMode, src: string, out: string | undefined, singleFile: boolean, given?: string): string {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { convertSample, goldenRoot, readTree, samples } from '../scripts/golden';
+import { analysisFiles, convertSample, goldenRoot, GOLDEN_ANALYSIS_FILES, readTree, samples } from '../scripts/golden';
 
 const all = samples();
 
@@ -35,6 +35,15 @@ describe.each(all)('golden/%s', (sample) => {
     expect(run.changesCsv).toBe(fs.readFileSync(path.join(dir, 'changes.csv'), 'utf8'));
     expect(run.manualCsv).toBe(fs.readFileSync(path.join(dir, 'manual.csv'), 'utf8'));
     expect(run.result.patch).toBe(fs.readFileSync(path.join(dir, 'changes.patch'), 'utf8'));
+  });
+
+  it('writes the reviewed analysis (analysis/: CSVs, findings.json, summary.md)', () => {
+    const got = analysisFiles(sample, run.result);
+    const dirA = path.join(dir, 'analysis');
+    expect(fs.existsSync(dirA) ? fs.readdirSync(dirA).sort() : []).toEqual([...GOLDEN_ANALYSIS_FILES].sort());
+    for (const name of GOLDEN_ANALYSIS_FILES) {
+      expect({ name, text: got[name] }).toEqual({ name, text: fs.readFileSync(path.join(dirA, name), 'utf8') });
+    }
   });
 
   it('has no failed files and no engine errors', () => {

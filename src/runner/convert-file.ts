@@ -7,6 +7,8 @@ import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
 import { DecodeError, decodeSource, encodeSource } from '../python/source';
 import { passesById } from './passes';
+import { analyzePython } from '../analysis/python';
+import type { FileAnalysis } from '../analysis/types';
 
 export interface EngineOptions {
   /** Enabled pass ids, in registry order. */
@@ -15,6 +17,8 @@ export interface EngineOptions {
   transferToNpu: boolean;
   /** Python files larger than this are copied unchanged. */
   maxFileSize: number;
+  /** Run the migration analysis on each file too (default true; `diff` turns it off). */
+  analysis?: boolean;
 }
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
@@ -34,6 +38,8 @@ export interface FileResult {
   supportFiles: (SupportFile & { passId: string })[];
   /** Was the file parsed (false when no pass could apply)? */
   parsed: boolean;
+  /** Migration analysis of the input (src/analysis), when enabled. */
+  analysis?: FileAnalysis;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -53,8 +59,20 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
     if (e instanceof DecodeError) return result(rel, 'failed', { reason: `${e.message}; copied unchanged` });
     throw e;
   }
+  // The analysis reads the same decoded input as the conversion, in the same call.
+  let analysis: FileAnalysis | undefined;
+  const analysisNotes: EngineNote[] = [];
+  if (opts.analysis !== false) {
+    try {
+      analysis = analyzePython(decoded.text);
+    } catch (e) {
+      analysisNotes.push({ level: 'error', message: `analysis: internal error: ${e instanceof Error ? e.message : String(e)} (please report this file)` });
+    }
+  }
+  const withAnalysis = (r: FileResult): FileResult =>
+    analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
   const passes = passesById(opts.passIds);
-  if (!passes.some((p) => p.triggers.test(decoded.text))) return result(rel, 'unchanged');
+  if (!passes.some((p) => p.triggers.test(decoded.text))) return withAnalysis(result(rel, 'unchanged'));
   try {
     const r = convertSource(decoded.text, {
       passes,
@@ -63,10 +81,12 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
       path: rel,
     });
     const base = { changes: r.changes, manual: r.manual, notes: r.notes, supportFiles: r.supportFiles, parsed: true };
-    if (!r.changed) return result(rel, 'unchanged', base);
+    if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
     const before = decoded.bom ? '\ufeff' + decoded.text : decoded.text;
     const after = decoded.bom ? '\ufeff' + r.output : r.output;
-    return result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after) });
+    return withAnalysis(
+      result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after) }),
+    );
   } catch (e) {
     if (e instanceof SourceSyntaxError) return result(rel, 'failed', { reason: e.message, parsed: true });
     const msg = e instanceof Error ? e.message : String(e);

@@ -115,6 +115,12 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
     `  for you       ${c.manual} manual, ${c.unsafe} unsafe not applied${c.unsafe ? ' (--unsafe applies them)' : ''}` +
       (c.manual + c.unsafe > 0 ? ' - see manual_changes.csv' : ''),
   );
+  if (run.findings.length > 0) {
+    const n = (level: string) => run.findings.filter((f) => f.level === level).length;
+    lines.push(
+      `  analysis      ${run.findings.length} finding${run.findings.length === 1 ? '' : 's'}: ${n('error')} error, ${n('warning')} warning, ${n('info')} info - see summary.md`,
+    );
+  }
   const problems = [
     ...run.files.filter((f) => f.status === 'failed' || f.status === 'skipped').map((f) => `${f.status} ${f.rel}: ${f.reason}`),
     ...run.notes.filter((n) => n.level === 'error').map((n) => `error  ${n.file}: ${n.message}`),

@@ -11,8 +11,12 @@ import { unifiedDiff } from '../core/diff';
 import { convertFile, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
 import { comparePaths, errorText, isPythonSource, isWithin, walkTree, writeFileAtomic, type TreeEntry } from './files';
 import { UsageError } from './passes';
+import { analyzeOtherFile, otherKinds } from '../analysis/analyze-file';
+import { collectFindings, type FileFindings } from '../analysis/collect';
+import type { ProjectFinding } from '../analysis/types';
 
-export type RunMode = 'convert' | 'diff' | 'in-place';
+/** analyze: like diff, nothing is written but the reports (src/analysis). */
+export type RunMode = 'convert' | 'diff' | 'in-place' | 'analyze';
 
 export interface RunRequest {
   src: string;
@@ -22,6 +26,8 @@ export interface RunRequest {
   /** Write into an existing non-empty output directory. */
   force?: boolean;
   engine: EngineOptions;
+  /** Absolute directories below the source to leave out entirely (a report folder the user put there). */
+  skipDirs?: string[];
 }
 
 export interface FileSummary {
@@ -58,6 +64,10 @@ export interface RunResult {
   /** Unified diff of every change, files in sorted order. */
   patch: string;
   counts: RunCounts;
+  /** Migration analysis: every finding, with the records passes left (src/analysis/collect.ts); sorted. */
+  findings: ProjectFinding[];
+  /** Non-Python files the analysis read (scripts, configs, requirements, C++/CUDA sources). */
+  analysedOther: number;
 }
 
 interface Plan {
@@ -92,7 +102,9 @@ export function planRun(req: RunRequest): Plan {
     const rel = path.basename(src);
     return { src, singleFile, out, entries: [{ rel, abs: src, kind: 'file', mode: st.mode & 0o7777, size: st.size }], problems: [] };
   }
-  const { entries, problems } = walkTree(src);
+  const { entries: all, problems } = walkTree(src);
+  const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
+  const entries = skip.length === 0 ? all : all.filter((e) => !skip.some((d) => isWithin(e.abs, d)));
   return { src, singleFile, out, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })) };
 }
 
@@ -135,10 +147,13 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
   const python: FileSummary[] = []; // every Python source, whatever happened to it
   const others: FileSummary[] = [...plan.problems]; // other entries that could not be walked or copied
   const results: FileResult[] = [];
+  const otherAnalyses: FileFindings[] = [];
   let otherFiles = 0;
+  const analysis = req.engine.analysis !== false;
 
   for (const entry of plan.entries) {
-    const isPython = plan.singleFile || isPythonSource(entry.rel);
+    // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
+    const isPython = isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
     if (isPython && entry.kind === 'file') {
       const r = processEntry(entry, req.engine);
       results.push(stripOutput(r));
@@ -149,6 +164,10 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
     }
     if (isPython && entry.kind === 'symlink') {
       python.push({ rel: entry.rel, status: 'skipped', reason: 'symbolic link; copied as a link, not followed or converted' });
+    }
+    if (analysis && entry.kind === 'file' && entry.size <= req.engine.maxFileSize && otherKinds(entry.rel).length > 0) {
+      const a = analyseOther(entry);
+      if (a) otherAnalyses.push(a);
     }
     if (!writer) continue;
     const problem = writer.copy(entry);
@@ -179,6 +198,9 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
   const diffs = [...results.map((r) => ({ rel: r.rel, diff: r.diff })), ...support.files.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content) }))];
   diffs.sort((a, b) => comparePaths(a.rel, b.rel));
 
+  otherAnalyses.sort((a, b) => comparePaths(a.rel, b.rel));
+  const findings = analysis ? collectFindings([...results, ...otherAnalyses], changes, manual) : [];
+
   const count = (s: FileStatus) => python.filter((f) => f.status === s).length;
   const changesByPass: Record<string, number> = {};
   for (const c of changes) changesByPass[c.passId] = (changesByPass[c.passId] ?? 0) + 1;
@@ -206,7 +228,20 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
       unsafe: manual.filter((m) => m.level === 'unsafe').length,
       errors: notes.filter((n) => n.level === 'error').length,
     },
+    findings,
+    analysedOther: otherAnalyses.length,
   };
+}
+
+/** Analysis of a non-Python file; undefined when it cannot be read (the copy reports that). */
+function analyseOther(entry: TreeEntry): FileFindings | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(entry.abs);
+  } catch {
+    return undefined;
+  }
+  return { rel: entry.rel, analysis: analyzeOtherFile(entry.rel, bytes) };
 }
 
 export function run(req: RunRequest): RunResult {
