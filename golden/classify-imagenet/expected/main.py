@@ -23,6 +23,7 @@ from torch.optim.lr_scheduler import StepLR
 from torch.utils.data import Subset
 
 from utils.meters import AverageMeter, ProgressMeter, Summary, accuracy
+from ascendify_ddp import to_ddp
 
 model_names = sorted(name for name in models.__dict__ if name.islower() and not name.startswith("__"))
 
@@ -37,7 +38,7 @@ parser.add_argument("--resume", default="", type=str, metavar="PATH", help="path
 parser.add_argument("--world-size", default=-1, type=int, help="number of nodes for distributed training")
 parser.add_argument("--rank", default=-1, type=int, help="node rank for distributed training")
 parser.add_argument("--dist-url", default="tcp://127.0.0.1:23456", type=str, help="url used to set up distributed training")
-parser.add_argument("--dist-backend", default="nccl", type=str, help="distributed backend")
+parser.add_argument("--dist-backend", default="hccl", type=str, help="distributed backend")
 parser.add_argument("--seed", default=None, type=int, help="seed for initializing training. ")
 parser.add_argument("--gpu", default=None, type=int, help="GPU id to use.")
 parser.add_argument(
@@ -104,26 +105,26 @@ def main_worker(gpu, ngpus_per_node, args):
         if torch.npu.is_available():
             if args.gpu is not None:
                 torch.npu.set_device(args.gpu)
-                model.cuda(args.gpu)
+                model.npu(args.gpu)
                 # one GPU per process: divide the batch size and workers among the processes
                 args.batch_size = int(args.batch_size / ngpus_per_node)
                 args.workers = int((args.workers + ngpus_per_node - 1) / ngpus_per_node)
                 model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[args.gpu])
             else:
-                model.cuda()
+                model.npu()
                 model = torch.nn.parallel.DistributedDataParallel(model)
     elif args.gpu is not None and torch.npu.is_available():
         torch.npu.set_device(args.gpu)
-        model = model.cuda(args.gpu)
+        model = model.npu(args.gpu)
     else:
         # DataParallel will divide and allocate batch_size to all available GPUs
-        model = torch.nn.DataParallel(model).cuda()
+        model = to_ddp(model).npu()
 
     if torch.npu.is_available():
         if args.gpu:
-            device = torch.device("cuda:{}".format(args.gpu))
+            device = torch.device("npu:{}".format(args.gpu))
         else:
-            device = torch.device("cuda")
+            device = torch.device("npu")
     else:
         device = torch.device("cpu")
 
@@ -138,7 +139,7 @@ def main_worker(gpu, ngpus_per_node, args):
                 checkpoint = torch.load(args.resume)
             else:
                 # map the model to the GPU this process trains on
-                loc = "cuda:{}".format(args.gpu)
+                loc = "npu:{}".format(args.gpu)
                 checkpoint = torch.load(args.resume, map_location=loc)
             args.start_epoch = checkpoint["epoch"]
             best_acc1 = checkpoint["best_acc1"]
@@ -233,9 +234,9 @@ def validate(val_loader, model, criterion, args):
     with torch.no_grad():
         for i, (images, target) in enumerate(val_loader):
             if args.gpu is not None and torch.npu.is_available():
-                images = images.cuda(args.gpu, non_blocking=True)
+                images = images.npu(args.gpu, non_blocking=True)
             if torch.npu.is_available():
-                target = target.cuda(args.gpu, non_blocking=True)
+                target = target.npu(args.gpu, non_blocking=True)
             output = model(images)
             acc1, _ = accuracy(output, target, topk=(1, 5))
             top1.update(acc1[0], images.size(0))

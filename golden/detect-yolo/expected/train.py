@@ -28,6 +28,7 @@ from models.yolo import Model
 from utils.autobatch import autobatch
 from utils.general import LOGGER, check_file, init_seeds
 from utils.torch_utils import ModelEMA, de_parallel, select_device, smart_DDP, torch_distributed_zero_first
+from ascendify_ddp import to_ddp
 
 LOCAL_RANK = int(os.getenv("LOCAL_RANK", -1))  # https://pytorch.org/docs/stable/elastic/run.html
 RANK = int(os.getenv("RANK", -1))
@@ -78,7 +79,7 @@ def train(hyp, opt, device):
     # DP mode
     if cuda and RANK == -1 and torch.npu.device_count() > 1:
         LOGGER.warning("WARNING: DP not recommended, use torch.distributed.run for best DDP Multi-GPU results.")
-        model = torch.nn.DataParallel(model)
+        model = to_ddp(model)
 
     # SyncBatchNorm
     if opt.sync_bn and cuda and RANK != -1:
@@ -162,8 +163,8 @@ def main(opt):
         assert opt.batch_size % WORLD_SIZE == 0, f"--batch-size {opt.batch_size} must be multiple of WORLD_SIZE"
         assert torch.npu.device_count() > LOCAL_RANK, "insufficient CUDA devices for DDP command"
         torch.npu.set_device(LOCAL_RANK)
-        device = torch.device("cuda", LOCAL_RANK)
-        dist.init_process_group(backend="nccl" if dist.is_nccl_available() else "gloo")
+        device = torch.device("npu", LOCAL_RANK)
+        dist.init_process_group(backend="hccl" if dist.is_hccl_available() else "gloo")
 
     hyp = {"lr0": 0.01, "lrf": 0.01, "momentum": 0.937}
     train(hyp, opt, device)

@@ -34,7 +34,7 @@ class AverageMeter:
 
     def all_reduce(self):
         if torch.npu.is_available():
-            device = torch.device("cuda")
+            device = torch.device("npu")
         else:
             device = torch.device("cpu")
         total = torch.tensor([self.sum, self.count], dtype=torch.float32, device=device)

@@ -36,9 +36,9 @@ def select_device(device="", batch_size=0):
     device = str(device).strip().lower().replace("cuda:", "").replace("none", "")
     cpu = device == "cpu"
     if cpu:
-        os.environ["CUDA_VISIBLE_DEVICES"] = "-1"  # force torch.cuda.is_available() = False
+        os.environ["ASCEND_RT_VISIBLE_DEVICES"] = "-1"  # force torch.cuda.is_available() = False
     elif device:
-        os.environ["CUDA_VISIBLE_DEVICES"] = device  # must be set before torch.cuda.is_available()
+        os.environ["ASCEND_RT_VISIBLE_DEVICES"] = device  # must be set before torch.cuda.is_available()
         assert torch.npu.is_available() and torch.npu.device_count() >= len(device.replace(",", "")), (
             f"Invalid CUDA '--device {device}' requested, use '--device cpu' or pass valid CUDA device(s)"
         )
@@ -52,7 +52,7 @@ def select_device(device="", batch_size=0):
         for i, d in enumerate(devices):
             p = torch.npu.get_device_properties(i)
             s += f"{'' if i == 0 else space}CUDA:{d} ({p.name}, {p.total_memory / (1 << 20):.0f}MiB)\n"
-        arg = "cuda:0"
+        arg = "npu:0"
     else:
         s += "CPU\n"
         arg = "cpu"

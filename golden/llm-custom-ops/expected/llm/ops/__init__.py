@@ -1,0 +1,1 @@
+from .triton_kernels import softmax
