@@ -385,7 +385,8 @@ class Run {
     if (call.type !== 'call') return { level: 'unsafe', label: 'argument' };
     const fn = call.childForFieldName('function')!;
     const q = this.ctx.bindings.qualify(fn);
-    const fnText = short(fn.text, 30);
+    // a long receiver chain is cut to its method: `.replace()` reads better than `str(device).strip().lower().r…()`
+    const fnText = fn.text.length > 30 && fn.type === 'attribute' ? `.${fn.childForFieldName('attribute')!.text}` : short(fn.text, 30);
     if (keyword !== null) {
       if (DEVICE_KEYWORDS.has(keyword) || namesDevice(keyword)) return { level: 'safe', label: `${keyword}=` };
       if (q !== null && DEVICE_CALL_KEYWORDS[q]?.includes(keyword)) return { level: 'safe', label: `${q}(${keyword}=)` };
