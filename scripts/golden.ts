@@ -55,10 +55,10 @@ export interface SampleRun {
 }
 
 /** Convert golden/<sample>/<from> into a fresh temporary directory. */
-export function convertSample(sample: string, from: 'input' | 'expected' = 'input', out?: string): SampleRun {
+export async function convertSample(sample: string, from: 'input' | 'expected' = 'input', out?: string): Promise<SampleRun> {
   const src = path.join(goldenRoot(), sample, from);
   const target = out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), `ascendify-golden-${sample}-`)), 'out');
-  const result = run({ src, mode: 'convert', out: target, force: true, engine: engineFor(sampleArgs(sample)) });
+  const result = await run({ src, mode: 'convert', out: target, force: true, engine: engineFor(sampleArgs(sample)) });
   return { result, out: target, changesCsv: changeListCsv(result), manualCsv: manualCsv(result) };
 }
 

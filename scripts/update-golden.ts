@@ -18,7 +18,7 @@ function writeAnalysis(dir: string, files: Record<string, string>): void {
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(target, name), content);
 }
 
-function main(args: string[]): void {
+async function main(args: string[]): Promise<void> {
   const analysisOnly = args.includes('--analysis-only');
   const argv = args.filter((a) => a !== '--analysis-only');
   const chosen = argv.length > 0 ? argv : samples();
@@ -26,7 +26,7 @@ function main(args: string[]): void {
     const dir = path.join(goldenRoot(), sample);
     if (!fs.existsSync(path.join(dir, 'input'))) throw new Error(`no sample ${sample} (golden/${sample}/input missing)`);
     if (analysisOnly) {
-      const r = convertSample(sample, 'input');
+      const r = await convertSample(sample, 'input');
       writeAnalysis(dir, analysisFiles(sample, r.result));
       fs.rmSync(path.dirname(r.out), { recursive: true, force: true });
       process.stdout.write(`${sample}: ${r.result.findings.length} findings (analysis/ only)\n`);
@@ -34,7 +34,7 @@ function main(args: string[]): void {
     }
     const expected = path.join(dir, 'expected');
     fs.rmSync(expected, { recursive: true, force: true });
-    const r = convertSample(sample, 'input', expected);
+    const r = await convertSample(sample, 'input', expected);
     fs.writeFileSync(path.join(dir, 'changes.csv'), r.changesCsv);
     fs.writeFileSync(path.join(dir, 'manual.csv'), r.manualCsv);
     fs.writeFileSync(path.join(dir, 'changes.patch'), r.result.patch);
@@ -45,4 +45,7 @@ function main(args: string[]): void {
   process.stdout.write('Now review: git diff --stat golden/ && git diff golden/\n');
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

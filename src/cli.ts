@@ -18,6 +18,8 @@ import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
 import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
 import { isWithin } from './runner/files';
+import { resolveJobs } from './runner/pool';
+import { Progress, type ProgressOptions } from './runner/progress';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
 
@@ -33,18 +35,22 @@ interface CommonArgs {
   'transfer-to-npu'?: boolean;
   'max-file-size'?: string;
   quiet?: boolean;
+  jobs?: number;
 }
 
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** Where and how the progress bar is drawn (only on a terminal, see runner/progress.ts); none: no bar. */
+  progress?: Omit<ProgressOptions, 'quiet'>;
 }
 
 const processIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   isTTY: process.stdout.isTTY === true,
+  progress: { stream: process.stderr },
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -66,7 +72,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files',
       })
       .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })
+      .option('jobs', {
+        alias: 'j',
+        type: 'number',
+        describe: 'convert on this many threads (default: one per core; small repositories run on one)',
+      })
       .command(
         'convert <src>',
         'convert a repository or file into a new tree (the source is never written)',
@@ -77,8 +88,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             .option('report-dir', { type: 'string', describe: `report folder (default: <output>/${REPORT_DIR_NAME})` })
             .option('force', { type: 'boolean', default: false, describe: 'write into an existing, non-empty output' })
             .option('in-place', { type: 'boolean', default: false, describe: 'rewrite the source files themselves (atomic writes)' }),
-        (args) => {
-          code = runCommand(args.inPlace ? 'in-place' : 'convert', args.src, args, io, {
+        async (args) => {
+          code = await runCommand(args.inPlace ? 'in-place' : 'convert', args.src, args, io, {
             out: args.output,
             reportDir: args['report-dir'],
             force: args.force,
@@ -92,8 +103,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           y
             .positional('src', { type: 'string', demandOption: true })
             .option('color', { type: 'boolean', describe: 'colour the diff (default: when stdout is a terminal)' }),
-        (args) => {
-          code = runCommand('diff', args.src, args, io, { color: args.color });
+        async (args) => {
+          code = await runCommand('diff', args.src, args, io, { color: args.color });
         },
       )
       .command(
@@ -112,9 +123,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
               default: 'none',
               describe: 'exit 1 when a finding at or above this level exists (CI gate)',
             }),
-        (args) => {
+        async (args) => {
           if (code === EXIT.usage) return; // an invalid --fail-on was reported; yargs still calls the handler
-          code = analyzeCommand(args.src, args, io, { reportDir: args['report-dir'], failOn: args['fail-on'] as Severity | 'none' });
+          code = await analyzeCommand(args.src, args, io, { reportDir: args['report-dir'], failOn: args['fail-on'] as Severity | 'none' });
         },
       )
       .command('passes', 'list the passes with their id, levels and summary', {}, () => {
@@ -139,13 +150,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   return code;
 }
 
-function runCommand(
+/** --jobs and the progress bar, common to every command that converts. */
+function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progress; onProgress?: (done: number, total: number) => void } {
+  let jobs: number;
+  try {
+    jobs = resolveJobs(args.jobs);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!io.progress) return { jobs };
+  const progress = new Progress({ ...io.progress, quiet: args.quiet });
+  return progress.enabled ? { jobs, progress, onProgress: (d, t) => progress.update(d, t) } : { jobs };
+}
+
+async function runCommand(
   mode: RunMode,
   src: string,
   args: CommonArgs,
   io: Io,
   extra: { out?: string; reportDir?: string; force?: boolean; color?: boolean },
-): number {
+): Promise<number> {
   const engine: EngineOptions = {
     passIds: selectPassIds(args.only, args.skip),
     unsafe: args.unsafe === true,
@@ -153,10 +177,11 @@ function runCommand(
     maxFileSize: parseSize(args['max-file-size']),
     analysis: mode !== 'diff',
   };
-  const req = { src, mode, out: extra.out, force: extra.force, engine };
+  const { jobs, progress, onProgress } = runControls(args, io);
+  const req = { src, mode, out: extra.out, force: extra.force, engine, jobs, onProgress };
   const plan = planRun(req);
   const reportDir = mode === 'diff' ? undefined : resolveReportDir(mode, plan.src, plan.out, plan.singleFile, extra.reportDir);
-  const result = executeRun(req, plan);
+  const result = await executeRun(req, plan).finally(() => progress?.finish());
 
   if (mode === 'diff') {
     const color = extra.color ?? (io.isTTY && !process.env.NO_COLOR);
@@ -189,7 +214,7 @@ function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
-function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDir?: string; failOn: Severity | 'none' }): number {
+async function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDir?: string; failOn: Severity | 'none' }): Promise<number> {
   const engine: EngineOptions = {
     passIds: selectPassIds(args.only, args.skip),
     unsafe: args.unsafe === true,
@@ -211,8 +236,9 @@ function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDi
   }
   // A report folder the user put inside the source is left out of the analysis.
   const skipDirs = inside ? [reportDir, path.join(real, path.relative(path.resolve(src), reportDir))] : [];
-  const req = { src, mode: 'analyze' as const, engine, skipDirs };
-  const result = executeRun(req, planRun(req));
+  const { jobs, progress, onProgress } = runControls(args, io);
+  const req = { src, mode: 'analyze' as const, engine, skipDirs, jobs, onProgress };
+  const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
   const meta = analysisMeta(result);
   const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${src} (nothing converted)`, reportDir);
   writeFiles(reportDir, { ...analysisReportFiles(result.findings, meta), 'manual_changes.csv': manualCsv(result), 'files.csv': filesCsv(result) });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analysisFiles, convertSample, goldenRoot, GOLDEN_ANALYSIS_FILES, readTree, samples } from '../scripts/golden';
+import { analysisFiles, convertSample, goldenRoot, GOLDEN_ANALYSIS_FILES, readTree, samples, type SampleRun } from '../scripts/golden';
 
 const all = samples();
 
@@ -17,7 +17,10 @@ it('has golden samples', () => {
 
 describe.each(all)('golden/%s', (sample) => {
   const dir = path.join(goldenRoot(), sample);
-  const run = convertSample(sample, 'input');
+  let run: SampleRun;
+  beforeAll(async () => {
+    run = await convertSample(sample, 'input');
+  });
   afterAll(() => fs.rmSync(path.dirname(run.out), { recursive: true, force: true }));
 
   it('converts input/ to expected/ exactly (bytes and executable bits)', () => {
@@ -51,8 +54,8 @@ describe.each(all)('golden/%s', (sample) => {
     expect(run.result.notes).toEqual([]);
   });
 
-  it('changes nothing when run again on expected/', () => {
-    const again = convertSample(sample, 'expected');
+  it('changes nothing when run again on expected/', async () => {
+    const again = await convertSample(sample, 'expected');
     try {
       expect(again.result.patch).toBe('');
       expect(again.result.changes).toEqual([]);

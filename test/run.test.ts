@@ -20,7 +20,7 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-it('reports a file that cannot be read as failed and carries on', () => {
+it('reports a file that cannot be read as failed and carries on', async () => {
   const src = path.join(tmp, 'repo');
   fs.mkdirSync(src);
   fs.writeFileSync(path.join(src, 'locked.py'), 'import torch\ntorch.cuda.synchronize()\n');
@@ -34,7 +34,7 @@ it('reports a file that cannot be read as failed and carries on', () => {
     }
     return (real as (...a: unknown[]) => unknown)(p, ...rest);
   }) as typeof fs.readFileSync);
-  const r = run({ src, mode: 'diff', engine });
+  const r = await run({ src, mode: 'diff', engine });
   expect(r.files).toEqual([
     { rel: 'locked.py', status: 'failed', reason: 'cannot read: EACCES (open)' },
     { rel: 'ok.py', status: 'changed' },
@@ -43,12 +43,12 @@ it('reports a file that cannot be read as failed and carries on', () => {
   expect(r.patch).toContain('+++ b/ok.py');
 });
 
-it('does not read or copy special files, and says so', () => {
+it('does not read or copy special files, and says so', async () => {
   const src = path.join(tmp, 'repo');
   fs.mkdirSync(src);
   fs.writeFileSync(path.join(src, 'a.py'), 'x = 1\n');
   execFileSync('mkfifo', [path.join(src, 'pipe.py')]);
-  const r = run({ src, mode: 'convert', out: path.join(tmp, 'out'), engine });
+  const r = await run({ src, mode: 'convert', out: path.join(tmp, 'out'), engine });
   expect(r.files).toEqual([
     { rel: 'a.py', status: 'unchanged' },
     { rel: 'pipe.py', status: 'skipped', reason: 'not a regular file, directory or symbolic link; not copied' },
@@ -56,13 +56,13 @@ it('does not read or copy special files, and says so', () => {
   expect(fs.readdirSync(path.join(tmp, 'out'))).toEqual(['a.py']);
 });
 
-it('restores directory modes, read-only ones included, after writing into them', () => {
+it('restores directory modes, read-only ones included, after writing into them', async () => {
   const src = path.join(tmp, 'repo');
   fs.mkdirSync(path.join(src, 'ro'), { recursive: true });
   fs.writeFileSync(path.join(src, 'ro', 'm.py'), 'import torch\ntorch.cuda.empty_cache()\n');
   fs.chmodSync(path.join(src, 'ro'), 0o555);
   try {
-    run({ src, mode: 'convert', out: path.join(tmp, 'out'), engine });
+    await run({ src, mode: 'convert', out: path.join(tmp, 'out'), engine });
     expect(fs.statSync(path.join(tmp, 'out', 'ro')).mode & 0o777).toBe(0o555);
     expect(fs.readFileSync(path.join(tmp, 'out', 'ro', 'm.py'), 'utf8')).toContain('torch.npu.empty_cache()');
   } finally {

@@ -10,7 +10,7 @@ import { convertSource, SourceSyntaxError } from '../src/core/pipeline';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/runner/convert-file';
 import { PASSES } from '../transforms';
 import { selectPassIds } from '../src/runner/passes';
-import { run } from '../src/runner/run';
+import { run, type RunResult } from '../src/runner/run';
 import { cpythonParseErrors, stdlibDir } from './python';
 
 const engine = { passIds: selectPassIds(), unsafe: false, transferToNpu: true, maxFileSize: DEFAULT_MAX_FILE_SIZE };
@@ -22,7 +22,10 @@ describe('the CPython standard library', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-stdlib-'));
   const out = path.join(tmp, 'out');
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const first = run({ src, mode: 'convert', out, engine });
+  let first: RunResult;
+  beforeAll(async () => {
+    first = await run({ src, mode: 'convert', out, engine });
+  });
 
   it('is converted without internal errors', () => {
     expect(first.counts.scanned).toBeGreaterThan(500);
@@ -63,8 +66,8 @@ describe('the CPython standard library', () => {
     expect(noisy).toEqual([]);
   });
 
-  it('changes nothing on a second run', () => {
-    const second = run({ src: out, mode: 'diff', engine });
+  it('changes nothing on a second run', async () => {
+    const second = await run({ src: out, mode: 'diff', engine });
     expect(second.patch).toBe('');
     expect(second.changes).toEqual([]);
   });

@@ -81,7 +81,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const initialErrors = syntaxErrors(tree);
   if (initialErrors.count > 0) throw new SourceSyntaxError(initialErrors.firstLine);
 
-  const lines = new LineIndex(input);
+  let lines: LineIndex | undefined; // built on the first record: most files have none
   const maps: OffsetMap[] = [];
   const toOriginal = (pos: number, side: 'start' | 'end') => {
     let p = pos;
@@ -91,6 +91,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const lineRange = (start: number, end: number) => {
     const s = toOriginal(start, 'start');
     const e = Math.max(s, toOriginal(end, 'end'));
+    lines ??= new LineIndex(input);
     const startLine = lines.lineOf(s);
     // a range ending right after a newline ends on the previous line
     const endLine = e > s ? lines.lineOf(e - 1) : startLine;

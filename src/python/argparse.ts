@@ -24,7 +24,19 @@ export interface ArgOption {
 
 const CALL_QUERY = `(call function: (attribute attribute: (identifier) @method) arguments: (argument_list)) @call`;
 
+/** Options found per tree (several passes ask for the same file's options in one round). */
+const optionsCache = new WeakMap<SyntaxNode, ArgOption[]>();
+
 export function argparseOptions(root: SyntaxNode): ArgOption[] {
+  let options = optionsCache.get(root);
+  if (!options) {
+    options = findArgparseOptions(root);
+    optionsCache.set(root, options);
+  }
+  return options.slice();
+}
+
+function findArgparseOptions(root: SyntaxNode): ArgOption[] {
   if (!/add_argument|set_defaults/.test(root.text)) return [];
   const out: ArgOption[] = [];
   for (const m of query(CALL_QUERY).matches(root)) {

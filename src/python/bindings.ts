@@ -16,7 +16,7 @@
  *
  * Everything is computed lazily and cached, so a file that never asks pays nothing.
  */
-import { query, type SyntaxNode } from './parser';
+import type { SyntaxNode } from './parser';
 import { SCOPE_TYPES, ancestor, unparen } from './nodes';
 
 export interface ImportedName {
@@ -51,20 +51,87 @@ interface ScopeBindings {
   globals: Set<string>;
 }
 
-const IMPORT_QUERY = '[(import_statement) (import_from_statement)] @imp';
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+
+/** Nodes that bind names in the scope whose body holds them (the cases of `collectBindings`). */
+const SITE_TYPES = new Set(['assignment', 'augmented_assignment', 'for_statement', 'for_in_clause', 'named_expression']);
+/** Nodes whose inside `collectBindings` does not enter: new scopes and statements it handles whole. */
+const STOP_TYPES = new Set([
+  ...[...SCOPE_TYPES].filter((t) => t !== 'module'),
+  'as_pattern_target',
+  'global_statement',
+  'nonlocal_statement',
+  ...IMPORT_TYPES,
+]);
+/** Everything the one-walk analysis of a module needs, found by one native walk. */
+const ANALYSIS_TYPES = [...STOP_TYPES, ...SITE_TYPES, 'except_clause'];
+
+/**
+ * One scope node of the file, with the ranges `evaluatesInside` looks at, so
+ * that the scopes around an identifier are found from its offsets instead of
+ * by walking its ancestors node by node through the native binding.
+ */
+interface ScopeInfo {
+  node: SyntaxNode;
+  type: string;
+  start: number;
+  end: number;
+  /** Index of the enclosing scope in the table; -1: the module. */
+  parent: number;
+  /** function / lambda / class: the body, and its type. */
+  body: Range | null;
+  bodyType?: string;
+  /** function / lambda: the parameter list. */
+  params: Range | null;
+  /** comprehension: the iterable of its first `for` clause (evaluated outside). */
+  firstIterable: Range | null;
+  /** Names its body binds other than by import (assignments, loops, defs, ...), and its `global`s. */
+  sites: SiteNames;
+}
+
+interface SiteNames {
+  others: Set<string>;
+  globals: Set<string>;
+}
+
+interface ModuleAnalysis {
+  /** The scope nodes in source order (outer first); each one's parent precedes it. */
+  table: ScopeInfo[];
+  /** Scope node id → table index. */
+  index: Map<number, number>;
+  module: SiteNames;
+}
+
+type Range = readonly [number, number];
+
+/** Index of the module scope in chains. */
+const MODULE = -1;
 
 export class Bindings {
   private importList?: ImportStatement[];
   private readonly scopeCache = new Map<number, ScopeBindings>();
+  /** Scopes and binding sites of the whole module; null when offsets cannot be used (see `analysis`). */
+  private analysed?: ModuleAnalysis | null;
+  private tableBindings: (ScopeBindings | undefined)[] = [];
+  private moduleBindings?: ScopeBindings;
 
-  constructor(private readonly root: SyntaxNode) {}
+  /**
+   * @param options.walkOnly answer every question by walking nodes, never from
+   *   the one-pass offset table (the reference the fast path is tested against).
+   */
+  constructor(
+    private readonly root: SyntaxNode,
+    private readonly options: { walkOnly?: boolean } = {},
+  ) {}
 
   /** Every import statement in the file, in source order (any scope). */
   get imports(): ImportStatement[] {
     if (!this.importList) {
-      this.importList = query(IMPORT_QUERY)
-        .captures(this.root)
-        .map((c) => parseImport(c.node))
+      // the same nodes, in the same order, as the query `[(import_statement) (import_from_statement)]`,
+      // found by one native walk (several times cheaper than running the query)
+      this.importList = this.root
+        .descendantsOfType(IMPORT_TYPES)
+        .map((n) => parseImport(n))
         .filter((s): s is ImportStatement => s !== null);
     }
     return this.importList;
@@ -86,6 +153,18 @@ export class Bindings {
   /** Qualified name an identifier refers to at its position, or null. */
   resolve(ident: SyntaxNode): string | null {
     const name = ident.text;
+    const chain = this.fastChain(ident);
+    if (chain) {
+      for (const idx of chain) {
+        if (idx === MODULE) return this.resolveAtModule(name);
+        const b = this.bindingsAt(idx);
+        if (b.globals.has(name)) return this.resolveAtModule(name);
+        if (b.others.has(name)) return null;
+        const imp = b.imports.get(name);
+        if (imp) return imp.size === 1 ? [...imp][0] : null;
+      }
+      return null;
+    }
     for (const scope of this.scopeChain(ident)) {
       const b = this.bindingsOf(scope);
       if (scope.type !== 'module') {
@@ -114,6 +193,14 @@ export class Bindings {
 
   /** Is `name` bound, by anything, in the scope that `at` is in, or at module level? */
   isBound(name: string, at: SyntaxNode = this.root): boolean {
+    const chain = at === this.root ? undefined : this.fastChain(at);
+    if (chain) {
+      for (const idx of chain) {
+        const b = idx === MODULE ? this.bindingsOf(this.root) : this.bindingsAt(idx);
+        if (b.others.has(name) || b.imports.has(name) || b.globals.has(name)) return true;
+      }
+      return false;
+    }
     for (const scope of this.scopeChain(at)) {
       const b = this.bindingsOf(scope);
       if (b.others.has(name) || b.imports.has(name) || b.globals.has(name)) return true;
@@ -161,13 +248,238 @@ export class Bindings {
     return chain;
   }
 
-  private bindingsOf(scope: SyntaxNode): ScopeBindings {
-    let b = this.scopeCache.get(scope.id);
+  /**
+   * `scopeChain` computed from offsets: the scope table indices, MODULE last.
+   * Undefined when offsets cannot stand for ancestry: the
+   * tree is not a whole module, the node is empty, or a scope node spans
+   * exactly the node's range (then the node-walking `scopeChain` answers).
+   *
+   * For a non-empty node, a scope whose range contains the node's range is one
+   * of its ancestors (sibling ranges do not overlap) unless the two ranges are
+   * equal, which is checked.
+   */
+  private fastChain(node: SyntaxNode): number[] | undefined {
+    const table = this.analysis()?.table;
+    if (!table) return undefined;
+    const s = node.startIndex;
+    const e = node.endIndex;
+    if (s >= e) return undefined;
+    // last scope starting at or before s, then up to the first that contains [s, e)
+    let lo = 0;
+    let hi = table.length - 1;
+    let q = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (table[mid].start <= s) {
+        q = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    while (q !== -1 && table[q].end < e) q = table[q].parent;
+    if (q !== -1 && table[q].start === s && table[q].end === e) return undefined;
+    const chain: number[] = [];
+    let classSkippable = false;
+    for (; q !== -1; q = table[q].parent) {
+      const info = table[q];
+      if (!evaluatesInsideRange(info, s, e, node)) continue;
+      // A class body's names are not visible inside the functions it contains.
+      if (info.type === 'class_definition' && classSkippable) continue;
+      chain.push(q);
+      classSkippable = true;
+    }
+    chain.push(MODULE);
+    return chain;
+  }
+
+  /**
+   * One pass over the module, built on first use: every scope node with the
+   * ranges `evaluatesInside` needs, and the names each scope's body binds (what
+   * `collectBindings` finds by visiting the body), from a single native walk
+   * that returns only the nodes of interest, in source order.
+   *
+   * Ownership follows the visit: a binding site belongs to the innermost
+   * enclosing scope whose body (for a comprehension: whose node, for the module:
+   * the file) contains it, unless a node the visit does not enter (a nested
+   * scope, `as` target, global / nonlocal / import statement) lies in between.
+   * Null when the root is not a whole module or a node of interest is empty
+   * (only in trees with errors): then `collectBindings` and the node-walking
+   * `scopeChain` answer.
+   */
+  private analysis(): ModuleAnalysis | null {
+    if (this.analysed !== undefined) return this.analysed;
+    if (this.options.walkOnly) return (this.analysed = null);
+    if (this.root.type !== 'module' || this.root.parent !== null) return (this.analysed = null);
+    const table: ScopeInfo[] = [];
+    const index = new Map<number, number>();
+    const module: SiteNames = { others: new Set(), globals: new Set() };
+    /** Enclosing nodes of interest, outermost first; scope: table index or -1. */
+    const stack: { type: string; start: number; end: number; scope: number }[] = [];
+    let exceptDepth = 0;
+    const range = (n: SyntaxNode | null): Range | null => (n ? [n.startIndex, n.endIndex] : null);
+
+    for (const node of this.root.descendantsOfType(ANALYSIS_TYPES)) {
+      // descendantsOfType matches by name: the anonymous `lambda` keyword token too
+      if (!node.isNamed) continue;
+      const type = node.type;
+      const start = node.startIndex;
+      const end = node.endIndex;
+      if (start >= end) return (this.analysed = null);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.start <= start && end <= top.end) break;
+        stack.pop();
+        if (top.type === 'except_clause') exceptDepth--;
+      }
+
+      // The scope whose visit reaches this node: the innermost one, unless a node
+      // the visit does not enter comes first. A lambda's visit starts at its
+      // body's children, so it also reaches into a body that is itself a scope
+      // (`lambda x: [i for i in x]` binds `i` in both).
+      const owners: SiteNames[] = [];
+      let reachesModule = true;
+      for (let i = stack.length - 1; i >= 0; i--) {
+        const e = stack[i];
+        if (e.scope === -1) {
+          if (STOP_TYPES.has(e.type)) {
+            reachesModule = false;
+            break;
+          }
+          continue; // binding sites and except clauses are entered
+        }
+        const info = table[e.scope];
+        if (info.type === 'function_definition' || info.type === 'class_definition' || info.type === 'lambda') {
+          const b = info.body;
+          if (b !== null && b[0] <= start && end <= b[1] && !(type === info.bodyType && start === b[0] && end === b[1])) owners.push(info.sites);
+        } else {
+          owners.push(info.sites); // comprehension: its whole node is visited
+        }
+        const below = i > 0 ? stack[i - 1] : undefined;
+        const outer = below && below.scope !== -1 ? table[below.scope] : undefined;
+        const isLambdaBody = !!outer && outer.type === 'lambda' && outer.body !== null && outer.body[0] === e.start && outer.body[1] === e.end && outer.bodyType === e.type;
+        if (isLambdaBody) continue;
+        reachesModule = false;
+        break;
+      }
+      if (reachesModule) owners.push(module);
+      let parentScope = MODULE;
+      for (let i = stack.length - 1; i >= 0; i--) {
+        if (stack[i].scope !== -1) {
+          parentScope = stack[i].scope;
+          break;
+        }
+      }
+
+      if (owners.length > 0) {
+        const inExcept = exceptDepth > 0;
+        const bound: string[] = [];
+        const add = (name: string) => bound.push(name);
+        switch (type) {
+          case 'function_definition':
+          case 'class_definition': {
+            const name = node.childForFieldName('name');
+            if (name) add(name.text);
+            break;
+          }
+          case 'assignment':
+          case 'augmented_assignment':
+          case 'for_statement':
+          case 'for_in_clause':
+            addTargetNames(node.childForFieldName('left'), add);
+            break;
+          case 'named_expression':
+            addTargetNames(node.childForFieldName('name'), add);
+            break;
+          case 'as_pattern_target':
+            addTargetNames(node, add);
+            break;
+          case 'global_statement':
+          case 'nonlocal_statement':
+            for (const c of node.namedChildren) {
+              if (c.type !== 'identifier') continue;
+              const name = c.text;
+              for (const o of owners) (type === 'global_statement' ? o.globals : o.others).add(name);
+            }
+            break;
+        }
+        for (const o of owners) {
+          // `try: import torch / except ImportError: torch = None` keeps `torch` the module.
+          if (o === module && inExcept) continue;
+          for (const name of bound) o.others.add(name);
+        }
+      }
+
+      let scope = -1;
+      if (type === 'function_definition' || type === 'class_definition' || type === 'lambda' || SCOPE_TYPES.has(type)) {
+        let body: Range | null = null;
+        let bodyType: string | undefined;
+        let params: Range | null = null;
+        let firstIterable: Range | null = null;
+        if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') {
+          const b = node.childForFieldName('body');
+          body = range(b);
+          bodyType = b?.type;
+          if (type !== 'class_definition') params = range(node.childForFieldName('parameters'));
+        } else {
+          const firstFor = node.namedChildren.find((c) => c.type === 'for_in_clause');
+          firstIterable = range(firstFor?.childForFieldName('right') ?? null);
+        }
+        scope = table.length;
+        table.push({ node, type, start, end, parent: parentScope, body, bodyType, params, firstIterable, sites: { others: new Set(), globals: new Set() } });
+        index.set(node.id, scope);
+      }
+      stack.push({ type, start, end, scope });
+      if (type === 'except_clause') exceptDepth++;
+    }
+    return (this.analysed = { table, index, module });
+  }
+
+  private bindingsAt(idx: number): ScopeBindings {
+    let b = this.tableBindings[idx];
     if (!b) {
-      b = collectBindings(scope, this.imports);
-      this.scopeCache.set(scope.id, b);
+      b = this.bindingsOf(this.analysed!.table[idx].node);
+      this.tableBindings[idx] = b;
     }
     return b;
+  }
+
+  private bindingsOf(scope: SyntaxNode): ScopeBindings {
+    if (scope === this.root && this.moduleBindings) return this.moduleBindings;
+    let b = this.scopeCache.get(scope.id);
+    if (!b) {
+      b = this.collect(scope);
+      this.scopeCache.set(scope.id, b);
+    }
+    if (scope === this.root) this.moduleBindings = b;
+    return b;
+  }
+
+  /** collectBindings, from the one-pass analysis when it covers the scope. */
+  private collect(scope: SyntaxNode): ScopeBindings {
+    const a = this.analysis();
+    const sites = !a ? undefined : scope === this.root ? a.module : a.table[a.index.get(scope.id) ?? -1]?.sites;
+    if (!sites) return collectBindings(scope, this.imports);
+    const b = importBindings(scope, this.imports);
+    addParameterNames(scope, (name) => b.others.add(name));
+    for (const name of sites.others) b.others.add(name);
+    for (const name of sites.globals) b.globals.add(name);
+    return b;
+  }
+}
+
+/** `evaluatesInside` for a node at [s, e) that the scope contains (ancestry established by ranges). */
+function evaluatesInsideRange(info: ScopeInfo, s: number, e: number, node: SyntaxNode): boolean {
+  const within = (r: Range | null) => r !== null && r[0] <= s && e <= r[1];
+  switch (info.type) {
+    case 'function_definition':
+    case 'lambda':
+      if (within(info.body)) return true;
+      // a parameter name is bound in the function; defaults and annotations are not
+      return within(info.params) && isParameterName(node);
+    case 'class_definition':
+      return within(info.body);
+    default:
+      // comprehension: the first iterable is evaluated in the enclosing scope
+      return !within(info.firstIterable);
   }
 }
 
@@ -253,7 +565,8 @@ function isBindingTarget(node: SyntaxNode): boolean {
   }
 }
 
-function collectBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBindings {
+/** The import part of a scope's bindings. */
+function importBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBindings {
   const b: ScopeBindings = { imports: new Map(), others: new Set(), globals: new Set() };
   for (const s of imports) {
     if (s.scope.id !== scope.id) continue;
@@ -263,46 +576,57 @@ function collectBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBi
       set.add(n.qualified);
     }
   }
-  const isModule = scope.type === 'module';
-  const addOther = (name: string, at: SyntaxNode) => {
-    // `try: import torch / except ImportError: torch = None` keeps `torch` the module.
-    if (isModule && ancestor(at, 'except_clause')) return;
-    b.others.add(name);
-  };
-  const addTargets = (t: SyntaxNode | null) => {
-    if (!t) return;
-    switch (t.type) {
-      case 'identifier':
-        addOther(t.text, t);
-        return;
-      case 'pattern_list':
-      case 'tuple_pattern':
-      case 'list_pattern':
-      case 'tuple':
-      case 'list':
-      case 'parenthesized_expression':
-      case 'list_splat_pattern':
-      case 'list_splat':
-      case 'as_pattern_target':
-        for (const c of t.namedChildren) addTargets(c);
-        return;
-      default:
-        return; // attribute, subscript: not a name binding
-    }
-  };
+  return b;
+}
 
-  // parameters
-  if (scope.type === 'function_definition' || scope.type === 'lambda') {
-    const params = scope.childForFieldName('parameters');
-    for (const p of params?.namedChildren ?? []) {
-      if (p.type === 'identifier') addOther(p.text, p);
-      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') addTargets(p.childForFieldName('name'));
-      else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
-        const id = p.namedChildren.find((c) => c.type === 'identifier');
-        if (id) addOther(id.text, id);
-      }
+/** Names an assignment target binds: identifiers, through tuples, lists, parentheses and splats. */
+function addTargetNames(t: SyntaxNode | null, add: (name: string) => void): void {
+  if (!t) return;
+  switch (t.type) {
+    case 'identifier':
+      add(t.text);
+      return;
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+    case 'tuple':
+    case 'list':
+    case 'parenthesized_expression':
+    case 'list_splat_pattern':
+    case 'list_splat':
+    case 'as_pattern_target':
+      for (const c of t.namedChildren) addTargetNames(c, add);
+      return;
+    default:
+      return; // attribute, subscript: not a name binding
+  }
+}
+
+/** Parameter names of a function or lambda. */
+function addParameterNames(scope: SyntaxNode, add: (name: string) => void): void {
+  if (scope.type !== 'function_definition' && scope.type !== 'lambda') return;
+  const params = scope.childForFieldName('parameters');
+  for (const p of params?.namedChildren ?? []) {
+    if (p.type === 'identifier') add(p.text);
+    else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') addTargetNames(p.childForFieldName('name'), add);
+    else if (p.type === 'typed_parameter' || p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      const id = p.namedChildren.find((c) => c.type === 'identifier');
+      if (id) add(id.text);
     }
   }
+}
+
+/** A scope's bindings by visiting its body (when the one-pass analysis does not apply). */
+function collectBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBindings {
+  const b = importBindings(scope, imports);
+  const isModule = scope.type === 'module';
+  const addOther = (name: string, inExcept: boolean) => {
+    // `try: import torch / except ImportError: torch = None` keeps `torch` the module.
+    if (isModule && inExcept) return;
+    b.others.add(name);
+  };
+  const addTargets = (t: SyntaxNode | null, inExcept: boolean) => addTargetNames(t, (name) => addOther(name, inExcept));
+  addParameterNames(scope, (name) => addOther(name, false));
 
   const body =
     scope.type === 'module'
@@ -312,50 +636,76 @@ function collectBindings(scope: SyntaxNode, imports: ImportStatement[]): ScopeBi
         : scope; // comprehension
   if (!body) return b;
 
-  const visit = (n: SyntaxNode): void => {
-    switch (n.type) {
-      case 'function_definition':
-      case 'class_definition': {
-        const name = n.childForFieldName('name');
-        if (name) addOther(name.text, name);
-        return; // new scope
+  // Depth-first over the body's named descendants with a cursor (no node object
+  // is made except for the statements that bind names), not entering nested
+  // scopes. Whether a binding is below an `except` clause is tracked on the way
+  // down instead of walking each name's ancestors.
+  const baseExcept = isModule && (body.type === 'except_clause' || ancestor(body, 'except_clause') !== null);
+  const cursor = body.walk();
+  if (!cursor.gotoFirstChild()) return b;
+  /** exceptAt[d]: the node at depth d of the cursor's path (0 = a child of body) is an except clause. */
+  const exceptAt: boolean[] = [];
+  let depth = 0;
+  let exceptAbove = 0;
+  for (;;) {
+    let descend = false;
+    exceptAt[depth] = false;
+    if (cursor.nodeIsNamed) {
+      const type = cursor.nodeType;
+      const inExcept = baseExcept || exceptAbove > 0;
+      switch (type) {
+        case 'function_definition':
+        case 'class_definition': {
+          const name = cursor.currentNode.childForFieldName('name');
+          if (name) addOther(name.text, inExcept);
+          break; // new scope: not entered
+        }
+        case 'lambda':
+        case 'list_comprehension':
+        case 'set_comprehension':
+        case 'dictionary_comprehension':
+        case 'generator_expression':
+          break; // new scope (a comprehension is only entered as the scope itself)
+        case 'assignment':
+        case 'augmented_assignment':
+        case 'for_statement':
+        case 'for_in_clause':
+          addTargets(cursor.currentNode.childForFieldName('left'), inExcept);
+          descend = true;
+          break;
+        case 'as_pattern_target':
+          addTargets(cursor.currentNode, inExcept);
+          break;
+        case 'named_expression':
+          addTargets(cursor.currentNode.childForFieldName('name'), inExcept);
+          descend = true;
+          break;
+        case 'global_statement':
+          for (const c of cursor.currentNode.namedChildren) if (c.type === 'identifier') b.globals.add(c.text);
+          break;
+        case 'nonlocal_statement':
+          for (const c of cursor.currentNode.namedChildren) if (c.type === 'identifier') b.others.add(c.text);
+          break;
+        case 'import_statement':
+        case 'import_from_statement':
+          break; // handled from the import list
+        default:
+          exceptAt[depth] = type === 'except_clause';
+          descend = true;
       }
-      case 'lambda':
-        return;
-      case 'list_comprehension':
-      case 'set_comprehension':
-      case 'dictionary_comprehension':
-      case 'generator_expression':
-        if (n.id !== scope.id) return;
-        break;
-      case 'assignment':
-      case 'augmented_assignment':
-        addTargets(n.childForFieldName('left'));
-        break;
-      case 'for_statement':
-      case 'for_in_clause':
-        addTargets(n.childForFieldName('left'));
-        break;
-      case 'as_pattern_target':
-        addTargets(n);
-        return;
-      case 'named_expression':
-        addTargets(n.childForFieldName('name'));
-        break;
-      case 'global_statement':
-        for (const c of n.namedChildren) if (c.type === 'identifier') b.globals.add(c.text);
-        return;
-      case 'nonlocal_statement':
-        for (const c of n.namedChildren) if (c.type === 'identifier') b.others.add(c.text);
-        return;
-      case 'import_statement':
-      case 'import_from_statement':
-        return; // handled from the import list
     }
-    for (const c of n.namedChildren) visit(c);
-  };
-  for (const c of body.namedChildren) visit(c);
-  return b;
+    if (descend && cursor.gotoFirstChild()) {
+      if (exceptAt[depth]) exceptAbove++;
+      depth++;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (depth === 0) return b;
+      cursor.gotoParent();
+      depth--;
+      if (exceptAt[depth]) exceptAbove--;
+    }
+  }
 }
 
 function parseImport(node: SyntaxNode): ImportStatement | null {

@@ -38,8 +38,19 @@ const METHOD_ACCESS: Record<string, EnvNameSite['access']> = {
   update: 'write',
 };
 
+/** Sites found per tree (several passes ask for the same file's sites in one round). */
+const sitesCache = new WeakMap<SyntaxNode, { bindings: Bindings; sites: EnvNameSite[] }>();
+
 /** Every environment-variable name site in the file, in source order. */
 export function envNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
+  const hit = sitesCache.get(root);
+  if (hit && hit.bindings === bindings) return hit.sites.slice();
+  const sites = findEnvNameSites(root, bindings);
+  sitesCache.set(root, { bindings, sites });
+  return sites.slice();
+}
+
+function findEnvNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
   if (!/environ|getenv|putenv|unsetenv|\benv\s*=/.test(root.text)) return [];
   const isEnviron = (n: SyntaxNode | null | undefined) => !!n && bindings.qualify(unparen(n)) === 'os.environ';
   const out: EnvNameSite[] = [];

@@ -63,10 +63,9 @@ export function chainHead(node: SyntaxNode): SyntaxNode | null {
 
 /** The outermost attribute chain that `node` is the head or a middle part of. */
 export function outermostAttribute(node: SyntaxNode): SyntaxNode {
+  // one `parent` per step: each property read is a call into the native binding
   let n = node;
-  while (n.parent && n.parent.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id) {
-    n = n.parent;
-  }
+  for (let p = n.parent; p && p.type === 'attribute' && p.childForFieldName('object')?.id === n.id; p = n.parent) n = p;
   return n;
 }
 
@@ -225,11 +224,11 @@ export function indentAt(text: string, offset: number): string {
 export function attributesAfter(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   let n = node;
-  while (n.parent && n.parent.type === 'attribute' && n.parent.childForFieldName('object')?.id === n.id) {
-    const attr = n.parent.childForFieldName('attribute');
+  for (let p = n.parent; p && p.type === 'attribute' && p.childForFieldName('object')?.id === n.id; p = n.parent) {
+    const attr = p.childForFieldName('attribute');
     if (!attr) break;
     out.push(attr);
-    n = n.parent;
+    n = p;
   }
   return out;
 }

@@ -20,11 +20,32 @@ function getParser(): Parser {
   return parser;
 }
 
+/**
+ * The last text parsed on this thread and its tree: the analysis and the
+ * conversion of one file parse the same decoded text one after the other, and
+ * trees are never modified, so the second parse is answered from here.
+ */
+let last: { text: string; tree: Tree } | undefined;
+let charsParsed = 0;
+
+/**
+ * Characters parsed on this thread so far. Trees live in native memory that
+ * V8 does not see, so a long run can grow by every tree it ever built before a
+ * major GC happens to run; the pool uses this count to ask for one now and then.
+ */
+export function parsedChars(): number {
+  return charsParsed;
+}
+
 /** Parse Python source text (without BOM). */
 export function parse(text: string): Tree {
+  if (last && last.text === text) return last.tree;
+  charsParsed += text.length;
   // tree-sitter's node binding reads a JS string in chunks; a larger buffer
   // makes big files cheaper to hand over.
-  return getParser().parse(text, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  last = { text, tree };
+  return tree;
 }
 
 /** A tree-sitter query, compiled on first use and kept for the life of the thread. */

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
-import { convertFile, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
+import type { EngineOptions, FileResult, FileStatus } from './convert-file';
+import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, errorText, isPythonSource, isWithin, walkTree, writeFileAtomic, type TreeEntry } from './files';
 import { UsageError } from './passes';
 import { analyzeOtherFile, otherKinds } from '../analysis/analyze-file';
@@ -28,6 +29,10 @@ export interface RunRequest {
   engine: EngineOptions;
   /** Absolute directories below the source to leave out entirely (a report folder the user put there). */
   skipDirs?: string[];
+  /** Worker threads converting Python files (default 1: in-process; 0: one per core). See src/runner/pool.ts. */
+  jobs?: number;
+  /** Called after each Python file: files done, files in all. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface FileSummary {
@@ -68,6 +73,8 @@ export interface RunResult {
   findings: ProjectFinding[];
   /** Non-Python files the analysis read (scripts, configs, requirements, C++/CUDA sources). */
   analysedOther: number;
+  /** How the Python files were converted (in-process or worker threads); never part of a report. */
+  pool: PoolStats;
 }
 
 interface Plan {
@@ -141,13 +148,18 @@ function checkOutput(out: string, singleFile: boolean, force: boolean): void {
   }
 }
 
-/** Run a plan. Outputs are written as files are converted; records are sorted at the end. */
-export function executeRun(req: RunRequest, plan: Plan): RunResult {
+/**
+ * Run a plan. Directories and other files are copied first, then the Python
+ * files are converted (on `jobs` threads) and written as their results arrive;
+ * records are sorted at the end, so the outcome does not depend on `jobs`.
+ */
+export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
   const writer = req.mode === 'convert' ? new TreeWriter(plan.out!, plan.singleFile) : undefined;
   const python: FileSummary[] = []; // every Python source, whatever happened to it
   const others: FileSummary[] = [...plan.problems]; // other entries that could not be walked or copied
   const results: FileResult[] = [];
   const otherAnalyses: FileFindings[] = [];
+  const tasks: (FileTask & { entry: TreeEntry })[] = [];
   let otherFiles = 0;
   const analysis = req.engine.analysis !== false;
 
@@ -155,11 +167,7 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
     // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
     const isPython = isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
     if (isPython && entry.kind === 'file') {
-      const r = processEntry(entry, req.engine);
-      results.push(stripOutput(r));
-      python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
-      if (req.mode === 'in-place' && r.output) writeFileAtomic(entry.abs, r.output, entry.mode);
-      writer?.file(entry, r.output);
+      tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
       continue;
     }
     if (isPython && entry.kind === 'symlink') {
@@ -175,6 +183,15 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
     if (problem) others.push({ rel: entry.rel, status: entry.kind === 'other' ? 'skipped' : 'failed', reason: problem });
   }
 
+  const pool = await convertFiles(tasks, { engine: req.engine, jobs: req.jobs ?? 1 }, (r, task) => {
+    results.push(stripOutput(r));
+    python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
+    if (req.mode === 'in-place' && r.output) writeFileAtomic(task.entry.abs, r.output, task.entry.mode);
+    writer?.file(task.entry, r.output);
+    req.onProgress?.(results.length, tasks.length);
+  });
+
+  results.sort((a, b) => comparePaths(a.rel, b.rel)); // completion order varies with jobs
   const support = supportFiles(plan, results);
   for (const s of support.files) {
     if (req.mode === 'in-place') {
@@ -187,7 +204,6 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
   writer?.finish();
 
   const files = [...python, ...others].sort((a, b) => comparePaths(a.rel, b.rel));
-  results.sort((a, b) => comparePaths(a.rel, b.rel));
   const changes = results.flatMap((r) => r.changes.map((c) => ({ file: r.rel, ...c })));
   for (const s of support.files) {
     changes.push({ file: s.path, startLine: 1, endLine: 1, operation: 'INSERT', message: `new file ${s.path}`, passId: s.passId, ruleId: s.passId, safety: 'safe' });
@@ -230,6 +246,7 @@ export function executeRun(req: RunRequest, plan: Plan): RunResult {
     },
     findings,
     analysedOther: otherAnalyses.length,
+    pool,
   };
 }
 
@@ -244,23 +261,13 @@ function analyseOther(entry: TreeEntry): FileFindings | undefined {
   return { rel: entry.rel, analysis: analyzeOtherFile(entry.rel, bytes) };
 }
 
-export function run(req: RunRequest): RunResult {
+export function run(req: RunRequest): Promise<RunResult> {
   return executeRun(req, planRun(req));
 }
 
 /** Exit status: 2 when a file failed or a pass was reverted, else 0. */
 export function hasFailures(r: RunResult): boolean {
   return r.counts.errors > 0 || r.files.some((f) => f.status === 'failed');
-}
-
-function processEntry(entry: TreeEntry, engine: EngineOptions): FileResult {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(entry.abs);
-  } catch (e) {
-    return { rel: entry.rel, status: 'failed', reason: `cannot read: ${errorText(e)}`, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false };
-  }
-  return convertFile(entry.rel, bytes, engine);
 }
 
 function stripOutput(r: FileResult): FileResult {

@@ -1,0 +1,283 @@
+/**
+ * The speed benchmark (a script, not a test):
+ *
+ *   npm run bench                       build the corpus (~1M lines) and measure
+ *   npm run bench -- <path>             measure on your own repository instead
+ *   npm run bench -- [path] --reps 5 --json bench.json
+ *
+ * Measures, in one run, each several times (median reported):
+ *   1. the floor: read + decode + tree-sitter parse of every Python file, one thread;
+ *   2. `ascendify convert` end to end (process start, walk, conversion, writing
+ *      outputs and reports) with `--jobs 1` and with the default jobs (when the
+ *      CLI has `--jobs`; otherwise once, as it is);
+ *   3. `ascendify diff` on the same tree;
+ *   4. the engine alone through the worker pool (no CLI, no writes), 1 and N threads;
+ * and for the default corpus also the small repository (50 files, ~16k lines)
+ * end to end, and the start-up cost of the worker pool. Prints lines/s, MB/s,
+ * peak RSS and the ratios to the floor. docs/performance.md has the figures.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describeTree, ensureCorpora, packageRoot, type CorpusInfo } from './bench/corpus';
+import type { FloorResult } from './bench/floor';
+import type { EngineRunResult } from './bench/engine';
+import { DEFAULT_MAX_FILE_SIZE } from '../src/runner/convert-file';
+import { selectPassIds } from '../src/runner/passes';
+import { convertFiles, defaultJobs } from '../src/runner/pool';
+import { PASSES } from '../transforms';
+
+interface Args {
+  path?: string;
+  reps: number;
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { reps: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i];
+    if (v === '--reps') a.reps = Math.max(1, Number(argv[++i]));
+    else if (v === '--json') a.json = argv[++i];
+    else if (v === '-h' || v === '--help') {
+      process.stdout.write('usage: npm run bench -- [path] [--reps N] [--json FILE]\n');
+      process.exit(0);
+    } else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
+    else a.path = v;
+  }
+  if (!Number.isFinite(a.reps)) throw new Error('--reps needs a number');
+  return a;
+}
+
+interface Measurement {
+  name: string;
+  /** Wall-clock milliseconds per repetition. */
+  ms: number[];
+  /** Peak RSS per repetition, KiB (undefined when not measured). */
+  rssKiB: (number | undefined)[];
+  /** Lines and bytes the measurement processed (for rates). */
+  lines: number;
+  bytes: number;
+  note?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const root = packageRoot();
+const BIN = path.join(root, 'bin', 'ascendify.js');
+const HOOK = path.join(__dirname, 'bench', 'rss-hook.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-bench-'));
+
+/** Run the CLI in a fresh process; wall time (process start included) and peak RSS. */
+function timeCli(args: string[], stdoutFile?: string): { ms: number; rssKiB?: number; code: number | null } {
+  const rssFile = path.join(tmp, 'rss');
+  fs.rmSync(rssFile, { force: true });
+  const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-r', HOOK, BIN, ...args], {
+    stdio: ['ignore', out, 'pipe'],
+    env: { ...process.env, ASCENDIFY_BENCH_RSS: rssFile, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - t0;
+  if (typeof out === 'number') fs.closeSync(out);
+  if (r.error) throw r.error;
+  // 0 ok, 1 diff: changes, 2 some file failed (an unparsable file is not a benchmark error)
+  if (r.status === null || r.status > 2) {
+    throw new Error(`ascendify ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${r.stderr.toString()}`);
+  }
+  const rssKiB = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : undefined;
+  return { ms, rssKiB, code: r.status };
+}
+
+function runChild<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'bench', script), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+function cliHasJobs(): boolean {
+  const r = spawnSync(process.execPath, [BIN, 'convert', '--help'], { encoding: 'utf8' });
+  return /--jobs\b/.test(r.stdout + r.stderr);
+}
+
+/** Start a pool on two tiny files: what starting the workers costs (ms). */
+async function poolStartup(jobs: number): Promise<number> {
+  const dir = path.join(tmp, 'startup');
+  fs.mkdirSync(dir, { recursive: true });
+  const tasks = Array.from({ length: jobs }, (_, i) => {
+    const abs = path.join(dir, `f${i}.py`);
+    fs.writeFileSync(abs, 'import torch\ntorch.cuda.synchronize()\n');
+    return { rel: `f${i}.py`, abs, size: 40 };
+  });
+  const engine = { passIds: selectPassIds(), unsafe: false, transferToNpu: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  const t0 = performance.now();
+  await convertFiles(tasks, { engine, jobs, minParallelBytes: 0 }, () => undefined);
+  return performance.now() - t0;
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtK = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${Math.round(n / 1e3)}k` : String(Math.round(n)));
+const fmtMB = (kib: number | undefined) => (kib === undefined ? '-' : `${Math.round(kib / 1024)} MB`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const jobsFlag = cliHasJobs();
+  const cores = defaultJobs();
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+
+  let large: CorpusInfo;
+  let small: CorpusInfo | undefined;
+  if (args.path) {
+    const dir = path.resolve(args.path);
+    if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist`);
+    large = describeTree(dir, 'your tree');
+  } else {
+    ({ large, small } = ensureCorpora(root));
+  }
+
+  const log = (s: string) => process.stdout.write(s + '\n');
+  log(`ascendify benchmark`);
+  log(`machine  ${cpu}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()}-${os.arch()}`);
+  log(`passes   ${PASSES.map((p) => p.id).join(', ')}`);
+  log(`corpus   ${large.dir}: ${large.files} files, ${large.pythonFiles} Python files, ${large.lines} lines, ${(large.bytes / 1e6).toFixed(1)} MB of Python`);
+  log(`         ${large.recipe}`);
+  log(`--jobs   ${jobsFlag ? `the CLI has it: measuring --jobs 1 and the default (${cores})` : 'not in this CLI yet: convert measured as it is (one thread)'}`);
+  log(`reps     ${args.reps} per measurement, median shown (peak RSS: highest)`);
+  log('');
+
+  const floor = runChild<FloorResult>('floor.js', [large.dir, String(args.reps)]);
+  const measurements: Measurement[] = [];
+  const m = (name: string, lines: number, bytes: number, note?: string): Measurement => {
+    const x: Measurement = { name, ms: [], rssKiB: [], lines, bytes, note };
+    measurements.push(x);
+    return x;
+  };
+  const floorM: Measurement = { name: 'floor: read + parse, 1 thread', ms: floor.parseMs, rssKiB: [floor.maxRssKiB], lines: large.lines, bytes: large.bytes };
+  measurements.push(floorM);
+
+  const out = path.join(tmp, 'out');
+  const convertRuns: { m: Measurement; extra: string[] }[] = jobsFlag
+    ? [
+        { m: m('convert --jobs 1', large.lines, large.bytes), extra: ['--jobs', '1'] },
+        { m: m(`convert (default jobs: ${cores})`, large.lines, large.bytes), extra: [] },
+      ]
+    : [{ m: m('convert (no --jobs in this CLI)', large.lines, large.bytes), extra: [] }];
+  const diffM = m('diff (default jobs)', large.lines, large.bytes);
+  const engine1 = m('engine only, pool --jobs 1', large.lines, large.bytes, 'no CLI, no writes');
+  const engineN = cores > 1 ? m(`engine only, pool --jobs ${cores}`, large.lines, large.bytes, 'no CLI, no writes') : undefined;
+
+  let engineInfo: EngineRunResult | undefined;
+  for (let r = 0; r < args.reps; r++) {
+    for (const c of convertRuns) {
+      fs.rmSync(out, { recursive: true, force: true });
+      const t = timeCli(['convert', large.dir, '-o', out, '--force', '-q', ...c.extra]);
+      c.m.ms.push(t.ms);
+      c.m.rssKiB.push(t.rssKiB);
+    }
+    const d = timeCli(['diff', large.dir, '-q'], path.join(tmp, 'patch.diff'));
+    diffM.ms.push(d.ms);
+    diffM.rssKiB.push(d.rssKiB);
+    for (const [em, jobs] of [[engine1, 1], [engineN, cores]] as const) {
+      if (!em) continue;
+      const e = runChild<EngineRunResult>('engine.js', [large.dir, String(jobs)]);
+      em.ms.push(e.ms);
+      em.rssKiB.push(e.maxRssKiB);
+      engineInfo = e;
+    }
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+
+  let smallM: Measurement | undefined;
+  if (small) {
+    smallM = { name: `small repo: convert end to end`, ms: [], rssKiB: [], lines: small.lines, bytes: small.bytes, note: `${small.pythonFiles} Python files` };
+    for (let r = 0; r < Math.max(5, args.reps); r++) {
+      fs.rmSync(out, { recursive: true, force: true });
+      const t = timeCli(['convert', small.dir, '-o', out, '--force', '-q']);
+      smallM.ms.push(t.ms);
+      smallM.rssKiB.push(t.rssKiB);
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+
+  const startup: number[] = [];
+  if (cores > 1) for (let r = 0; r < 3; r++) startup.push(await poolStartup(cores));
+
+  // ---- report
+  const floorMs = median(floorM.ms);
+  const rows = [['measurement', 'median', 'min-max', 'lines/s', 'MB/s', 'peak RSS', '× floor']];
+  const row = (x: Measurement, withRatio: boolean) => {
+    const med = median(x.ms);
+    const rss = x.rssKiB.filter((v): v is number => v !== undefined);
+    rows.push([
+      x.name + (x.note ? ` (${x.note})` : ''),
+      fmtMs(med),
+      `${fmtMs(Math.min(...x.ms))}-${fmtMs(Math.max(...x.ms))}`,
+      fmtK((x.lines * 1000) / med),
+      ((x.bytes / 1e6) * 1000 / med).toFixed(1),
+      rss.length ? fmtMB(Math.max(...rss)) : '-',
+      withRatio ? (med / floorMs).toFixed(2) : '',
+    ]);
+  };
+  for (const x of measurements) row(x, true);
+  if (smallM) row(smallM, false);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
+  log('');
+
+  const cheapPct = floor.files ? Math.round((floor.cheap * 100) / floor.files) : 0;
+  log(`cheap path   ${floor.cheap} of ${floor.files} Python files (${cheapPct}%, ${((floor.cheapBytes * 100) / Math.max(1, floor.bytes)).toFixed(0)}% of the bytes) match no pass trigger: diff never parses them`);
+  log(`             ${floor.cheapConvert} of them match no analysis trigger either: convert never parses them`);
+  log(`             read ${fmtMs(median(floor.readMs))}, read + decode + triggers ${fmtMs(median(floor.triggersMs))}, read + decode + parse ${fmtMs(floorMs)} (all files, one thread)`);
+  if (engineInfo) {
+    log(`             engine run: ${Object.entries(engineInfo.status).map(([k, v]) => `${v} ${k}`).join(', ')}; ${engineInfo.parsed} parsed`);
+  }
+  if (startup.length) log(`pool start   ${cores} workers ready and through a first tiny file: ${fmtMs(median(startup))} (median of ${startup.length})`);
+  log(`floor RSS    ${fmtMB(floor.maxRssKiB)} (the floor process, all repetitions)`);
+
+  // targets (issue 5), meaningful on the default corpus
+  if (!args.path) {
+    log('');
+    log('targets (issue 5)');
+    const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    const [c1, cN] = jobsFlag ? [convertRuns[0].m, convertRuns[1].m] : [convertRuns[0].m, undefined];
+    const r1 = median(c1.ms) / floorMs;
+    log(`  convert --jobs 1 <= 1.5 x floor: ${r1.toFixed(2)} ${check(r1 <= 1.5)}${jobsFlag ? '' : ' (CLI without --jobs: its one-thread run)'}`);
+    if (cN) {
+      const rN = median(cN.ms) / floorMs;
+      log(`  convert, default jobs <= 0.9 x floor: ${rN.toFixed(2)} ${check(rN <= 0.9)}`);
+    } else {
+      log(`  convert, default jobs <= 0.9 x floor: not measurable until the CLI has --jobs (engine alone: ${engineN ? (median(engineN.ms) / floorMs).toFixed(2) : '-'})`);
+    }
+    if (smallM) log(`  small repo < 1 s end to end: ${fmtMs(median(smallM.ms))} ${check(median(smallM.ms) < 1000)}`);
+    const peak = Math.max(...measurements.filter((x) => x !== floorM && x !== engine1 && x !== engineN).flatMap((x) => x.rssKiB.filter((v): v is number => v !== undefined)));
+    log(`  peak RSS < 400 MB (CLI runs): ${fmtMB(peak)} ${check(peak < 400 * 1024)}`);
+  }
+
+  if (args.json) {
+    const doc = {
+      machine: { cpu, cores, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()}-${os.arch()}` },
+      passes: PASSES.map((p) => p.id),
+      corpus: large,
+      small,
+      jobsFlag,
+      floor,
+      measurements: [...measurements, ...(smallM ? [smallM] : [])].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
+      poolStartupMs: startup,
+    };
+    fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + '\n');
+    log(`\nwrote ${args.json}`);
+  }
+}
+
+main()
+  .catch((e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -1,0 +1,94 @@
+/**
+ * `--jobs N`: the CLI's outputs and reports are byte-identical for any number of
+ * jobs. The tree is larger than the pool's in-process threshold (1 MiB of
+ * Python), so `--jobs 4` really converts in worker threads.
+ *
+ * `npm test` builds dist/ first, which the CLI and the workers run.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_MIN_PARALLEL_BYTES } from './pool';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'ascendify.js');
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Hash of every entry below dir (path, type, mode, bytes), with `replace` spelled as a placeholder in file contents. */
+function treeHash(dir: string, replace: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string, rel: string) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const abs = path.join(d, name);
+      const st = fs.lstatSync(abs);
+      h.update(`${rel}/${name}:${st.mode}:`);
+      if (st.isDirectory()) walk(abs, `${rel}/${name}`);
+      else h.update(fs.readFileSync(abs).toString('latin1').split(replace).join('<OUT>'));
+    }
+  };
+  walk(dir, '');
+  return h.digest('hex');
+}
+
+describe('--jobs', () => {
+  let tmp: string;
+  let src: string;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-jobs-'));
+    src = path.join(tmp, 'repo');
+    // the golden samples' inputs, several times, plus enough standard library to pass the threshold
+    const golden = path.join(ROOT, 'golden');
+    for (const sample of fs.readdirSync(golden).sort()) {
+      const input = path.join(golden, sample, 'input');
+      if (!fs.existsSync(input)) continue;
+      for (let r = 0; r < 3; r++) fs.cpSync(input, path.join(src, `r${r}-${sample}`), { recursive: true });
+    }
+    const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const py = spawnSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).stdout.trim();
+    const files = fs.existsSync(py) ? fs.readdirSync(py).filter((f) => f.endsWith('.py')).sort() : [];
+    let bytes = 0;
+    for (const f of files) {
+      if (bytes > 1.5 * DEFAULT_MIN_PARALLEL_BYTES) break;
+      fs.mkdirSync(path.join(src, 'lib'), { recursive: true });
+      fs.copyFileSync(path.join(py, f), path.join(src, 'lib', f));
+      bytes += fs.statSync(path.join(py, f)).size;
+    }
+    // edge cases: BOM + CRLF, not UTF-8, a syntax error, an empty file
+    fs.writeFileSync(path.join(src, 'bom.py'), '\ufeffimport torch\r\ntorch.cuda.synchronize()\r\n');
+    fs.writeFileSync(path.join(src, 'latin1.py'), Buffer.from('x = "caf\xe9"\n', 'latin1'));
+    fs.writeFileSync(path.join(src, 'broken.py'), 'import torch\ndef f(:\n');
+    fs.writeFileSync(path.join(src, 'empty.py'), '');
+    expect(bytes).toBeGreaterThan(DEFAULT_MIN_PARALLEL_BYTES);
+  });
+
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('convert writes the same tree and reports with --jobs 1 and --jobs 4', () => {
+    const out1 = path.join(tmp, 'out1');
+    const out4 = path.join(tmp, 'out4');
+    const one = cli(['convert', src, '-o', out1, '--jobs', '1']);
+    const four = cli(['convert', src, '-o', out4, '--jobs', '4']);
+    expect(one.code).toBe(2); // broken.py and latin1.py fail
+    expect(four.code).toBe(one.code);
+    expect(four.stderr).toBe(one.stderr);
+    expect(four.stdout.split(out4).join('<OUT>')).toBe(one.stdout.split(out1).join('<OUT>'));
+    expect(treeHash(out4, out4)).toBe(treeHash(out1, out1));
+  });
+
+  it('diff prints the same patch with --jobs 1 and --jobs 4', () => {
+    const one = cli(['diff', src, '--jobs', '1']);
+    const four = cli(['diff', src, '--jobs', '4']);
+    expect(one.stdout).not.toBe('');
+    expect(four.stdout).toBe(one.stdout);
+    expect(four.stderr).toBe(one.stderr);
+    expect(four.code).toBe(one.code);
+  });
+});
+

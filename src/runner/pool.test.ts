@@ -1,0 +1,207 @@
+/**
+ * The worker pool: same results for any number of jobs, every file once,
+ * largest first, failures contained. Workers run the compiled dist/ (the
+ * in-process path runs these TypeScript sources), so dist/ is rebuilt first
+ * when it is missing or older than the sources.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_MAX_FILE_SIZE, type EngineOptions, type FileResult } from './convert-file';
+import { selectPassIds } from './passes';
+import { convertFiles, defaultJobs, dispatchOrder, resolveJobs, workerScriptPath, type FileTask, type PoolOptions } from './pool';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Newest mtime of the .ts sources dist/ is built from (tests excluded). */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) visit(abs);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(abs).mtimeMs);
+    }
+  };
+  visit(path.join(ROOT, 'src'));
+  visit(path.join(ROOT, 'transforms'));
+  return newest;
+}
+
+/** `npm test` builds before jest; a bare `npx jest` after an edit gets a fresh build here. */
+function ensureDist(): void {
+  const worker = workerScriptPath();
+  if (fs.existsSync(worker) && fs.statSync(worker).mtimeMs >= newestSource()) return;
+  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'ignore' });
+  if (!fs.existsSync(worker)) throw new Error(`${worker} is missing and the build did not produce it (npm run build)`);
+}
+
+const engine: EngineOptions = { passIds: selectPassIds(), unsafe: false, transferToNpu: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+
+const TORCH = [
+  'import torch',
+  'import torch.nn as nn',
+  '',
+  '',
+  'def train(model, loader):',
+  '    model = nn.DataParallel(model).cuda()',
+  '    for x, y in loader:',
+  '        x = x.to("cuda:0")',
+  '        torch.cuda.synchronize()',
+  '    return model',
+  '',
+  '',
+  'if __name__ == "__main__":',
+  '    train(None, [])',
+  '',
+].join('\n');
+
+let tmp: string;
+let tasks: FileTask[];
+
+beforeAll(() => {
+  ensureDist();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-pool-'));
+  const files: Record<string, string | Buffer> = {
+    'train.py': TORCH,
+    'crlf_bom.py': '\ufeff' + TORCH.replace(/\n/g, '\r\n'),
+    'plain.py': 'x = 1  # no torch here\n',
+    'empty.py': '',
+    'broken.py': 'import torch\ndef f(:\n    torch.cuda.synchronize()\n',
+    'latin1.py': Buffer.from('# -*- coding: latin-1 -*-\nname = "caf\xe9"\n', 'latin1'),
+    'binary.py': Buffer.from([0x69, 0x6d, 0x00, 0x01]),
+    // the largest file, so that it is dispatched first
+    'pkg/big.py': TORCH + Array.from({ length: 400 }, (_, i) => `def f${i}(x):\n    return x.to("cuda")\n`).join(''),
+  };
+  for (let i = 0; i < 30; i++) files[`pkg/m${String(i).padStart(2, '0')}.py`] = TORCH.replace('train', `train${i}`);
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(tmp, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  }
+  const golden = path.join(ROOT, 'golden');
+  for (const sample of fs.readdirSync(golden).sort()) {
+    const input = path.join(golden, sample, 'input');
+    if (!fs.existsSync(input)) continue;
+    fs.cpSync(input, path.join(tmp, 'golden', sample), { recursive: true });
+  }
+  tasks = [];
+  const walk = (dir: string, rel: string) => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const abs = path.join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.statSync(abs);
+      if (st.isDirectory()) walk(abs, r);
+      else if (name.endsWith('.py')) tasks.push({ rel: r, abs, size: st.size });
+    }
+  };
+  walk(tmp, '');
+  // a file that vanished between the walk and the conversion
+  tasks.push({ rel: 'gone.py', abs: path.join(tmp, 'gone.py'), size: 10 });
+});
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Results by path, outputs as plain byte arrays (workers return Uint8Array, in-process Buffer). */
+async function collect(opts: Omit<PoolOptions, 'engine'>, list = tasks) {
+  const seen: string[] = [];
+  const results: FileResult[] = [];
+  const stats = await convertFiles(list, { engine, ...opts }, (r, t) => {
+    expect(r.rel).toBe(t.rel);
+    seen.push(r.rel);
+    results.push({ ...r, ...(r.output ? { output: Uint8Array.from(r.output) } : {}) });
+  });
+  results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { stats, seen, results };
+}
+
+describe('convertFiles', () => {
+  it('gives the same result for every file with 1 and 4 jobs, each file exactly once', async () => {
+    const one = await collect({ jobs: 1 });
+    const four = await collect({ jobs: 4, minParallelBytes: 0, batchFiles: 3 });
+    expect(one.stats.mode).toBe('in-process');
+    expect(four.stats).toMatchObject({ mode: 'workers', workers: 4, files: tasks.length });
+    expect(four.stats.batches).toBeGreaterThan(4);
+    for (const r of [one, four]) {
+      expect([...r.seen].sort()).toEqual(tasks.map((t) => t.rel).sort());
+      expect(new Set(r.seen).size).toBe(tasks.length);
+    }
+    expect(four.results).toEqual(one.results);
+    // the tree exercises every status
+    const status = (rel: string) => one.results.find((r) => r.rel === rel)!.status;
+    expect(['train.py', 'crlf_bom.py', 'plain.py', 'broken.py', 'latin1.py', 'binary.py', 'gone.py'].map(status)).toEqual([
+      'changed',
+      'changed',
+      'unchanged',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
+    expect(one.results.find((r) => r.rel === 'gone.py')!.reason).toBe('cannot read: ENOENT (open)');
+    const bom = one.results.find((r) => r.rel === 'crlf_bom.py')!;
+    expect(Buffer.from(bom.output!).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('stays in-process below minParallelBytes and with one file', async () => {
+    expect((await collect({ jobs: 4, minParallelBytes: 1e12 })).stats.mode).toBe('in-process');
+    expect((await collect({ jobs: 4, minParallelBytes: 0 }, tasks.slice(0, 1))).stats.mode).toBe('in-process');
+    expect((await collect({ jobs: 4, minParallelBytes: 0 }, [])).seen).toEqual([]);
+  });
+
+  it('starts no more workers than there are files', async () => {
+    const r = await collect({ jobs: 8, minParallelBytes: 0 }, tasks.slice(0, 3));
+    expect(r.stats).toMatchObject({ mode: 'workers', workers: 3 });
+  });
+
+  it('rejects, after stopping the workers, when the result handler throws', async () => {
+    let calls = 0;
+    const run = convertFiles(tasks, { engine, jobs: 2, minParallelBytes: 0, batchFiles: 2 }, () => {
+      if (++calls === 3) throw new Error('disk full');
+    });
+    await expect(run).rejects.toThrow('disk full');
+  });
+
+  it('fails the files of a worker that dies and carries on with a new one', async () => {
+    // the real worker, except that it dies while reading one file
+    const script = path.join(tmp, 'crashing-worker.js');
+    fs.writeFileSync(
+      script,
+      [
+        "const fs = require('node:fs');",
+        'const read = fs.readFileSync;',
+        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('plain.py')) process.exit(3); return read.call(this, p, ...rest); };",
+        `require(${JSON.stringify(workerScriptPath())});`,
+      ].join('\n'),
+    );
+    const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script });
+    const plain = r.results.find((x) => x.rel === 'plain.py')!;
+    expect(plain.status).toBe('failed');
+    expect(plain.reason).toMatch(/^internal error: conversion worker stopped \(worker exited with code 3\); copied unchanged/);
+    expect(r.stats.workers).toBe(3);
+    const reference = (await collect({ jobs: 1 })).results.filter((x) => x.rel !== 'plain.py');
+    expect(r.results.filter((x) => x.rel !== 'plain.py')).toEqual(reference);
+  });
+});
+
+describe('scheduling and options', () => {
+  it('dispatches the largest files first, ties in path order', () => {
+    const t = (rel: string, size: number) => ({ rel, abs: rel, size });
+    const list = [t('b.py', 10), t('huge.py', 5000), t('a.py', 10), t('mid.py', 300)];
+    expect(dispatchOrder(list).map((i) => list[i].rel)).toEqual(['huge.py', 'mid.py', 'a.py', 'b.py']);
+  });
+
+  it('reads --jobs: 0 or absent is the number of cores, anything else must be a positive integer', () => {
+    expect(resolveJobs(undefined)).toBe(defaultJobs());
+    expect(resolveJobs(0)).toBe(defaultJobs());
+    expect(resolveJobs(3)).toBe(3);
+    expect(() => resolveJobs(-1)).toThrow(RangeError);
+    expect(() => resolveJobs(1.5)).toThrow(RangeError);
+    expect(defaultJobs()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('finds the compiled worker beside the module or in dist/', () => {
+    expect(workerScriptPath()).toBe(path.join(ROOT, 'dist', 'src', 'runner', 'worker.js'));
+  });
+});

@@ -1,0 +1,330 @@
+/**
+ * Converting many files on every core: a pool of worker threads, or the same
+ * work in-process for `--jobs 1` (and for runs too small to repay starting
+ * workers).
+ *
+ * - Streaming: tasks carry paths, not bytes. Workers read the files they
+ *   convert, and each worker is handed at most a couple of small batches ahead
+ *   (one file when it is large), so the main thread never holds the
+ *   repository's text and at most `workers × in-flight` files are in memory.
+ * - Balance: files are dispatched largest first (LPT scheduling) from one shared
+ *   queue, each worker pulling its next batch when it reports back. One huge
+ *   file therefore starts at once on one worker while the others drain the rest,
+ *   instead of arriving last and serialising the end of the run. Small files
+ *   travel in batches so that messaging costs little.
+ * - Determinism: `onResult` receives results in completion order, which varies;
+ *   each result depends only on its file and the engine options, so sorting
+ *   records by path at the end (as the runner does) gives the same output for
+ *   any number of jobs.
+ * - Memory: native tree-sitter trees are freed by finalizers that run only when
+ *   the event loop turns. A worker returns to its loop after every batch; the
+ *   in-process path yields every few milliseconds for the same reason (a
+ *   synchronous loop over a large repository otherwise grows by the size of
+ *   every tree it parsed).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EngineOptions, FileResult } from './convert-file';
+import { allowGc, collectTreesIfDue, readAndConvert, type BatchMessage, type CloseMessage, type PoolWorkerData, type ResultMessage } from './worker';
+
+export interface FileTask {
+  /** POSIX path relative to the repository root (what results and reports name). */
+  rel: string;
+  /** Where to read the file. */
+  abs: string;
+  /** Size in bytes (from the walk), for scheduling; a stale value only affects balance. */
+  size: number;
+}
+
+export interface PoolOptions {
+  engine: EngineOptions;
+  /** Worker threads (default: the number of cores). 1 converts in-process, without workers. */
+  jobs?: number;
+  /**
+   * Below this many bytes of Python in all, convert in-process whatever `jobs`
+   * says: starting workers would cost more than they save. 0 = always use
+   * workers when jobs > 1. Default DEFAULT_MIN_PARALLEL_BYTES.
+   */
+  minParallelBytes?: number;
+  /** Largest batch of small files sent in one message, in bytes (default 128 KiB) ... */
+  batchBytes?: number;
+  /** ... and in files (default 64). */
+  batchFiles?: number;
+  /** Worker script (default: worker.js beside this module, or dist/ under ts-jest). */
+  workerScript?: string;
+}
+
+export interface PoolStats {
+  mode: 'in-process' | 'workers';
+  /** Worker threads started (replacements included). */
+  workers: number;
+  files: number;
+  /** Messages sent to workers (0 in-process). */
+  batches: number;
+}
+
+/** Called on the main thread for each file, as soon as its result is known, with the task it came from. */
+export type ResultHandler<T extends FileTask = FileTask> = (result: FileResult, task: T) => void;
+
+export const DEFAULT_BATCH_BYTES = 128 * 1024;
+export const DEFAULT_BATCH_FILES = 64;
+/**
+ * Below this, one thread is about as fast or faster: two workers take ~100 ms
+ * to start and each warms up its JIT on its own. On PyTorch code alone they
+ * break even around 350-400 KB, on a typical mix (the benchmark's 50-file,
+ * 16k-line, 558 KB repository) one thread still wins (docs/performance.md).
+ */
+export const DEFAULT_MIN_PARALLEL_BYTES = 1024 * 1024;
+/** The in-process path returns to the event loop this often (ms) so native trees are freed. */
+const YIELD_EVERY_MS = 25;
+/** A pool gives up after this many worker crashes (each crash fails the files it held). */
+const MAX_WORKER_RESTARTS = 4;
+/**
+ * Workers are never terminated while they may be inside tree-sitter: stopping a
+ * thread in a native call aborts the whole process (node-addon-api throws from
+ * the exception handler). They are asked to close and leave their event loop;
+ * only one that has not left after this long is terminated.
+ */
+const CLOSE_TIMEOUT_MS = 30_000;
+
+/** Default `--jobs`: the number of cores available to this process. */
+export function defaultJobs(): number {
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, n);
+}
+
+/** `--jobs` value → thread count: undefined or 0 = default, negative or NaN refused. */
+export function resolveJobs(value: number | undefined): number {
+  if (value === undefined || value === 0) return defaultJobs();
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`--jobs must be a positive integer (got ${value})`);
+  return value;
+}
+
+/**
+ * Convert `tasks`, calling `onResult` for each as it completes. Resolves when
+ * every task has a result; rejects (after stopping the workers) if `onResult`
+ * throws or the workers keep crashing.
+ */
+export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts: PoolOptions, onResult: ResultHandler<T>): Promise<PoolStats> {
+  const jobs = resolveJobs(opts.jobs);
+  const totalBytes = tasks.reduce((s, t) => s + t.size, 0);
+  const minParallel = opts.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
+  if (jobs <= 1 || tasks.length <= 1 || totalBytes < minParallel) {
+    await convertInProcess(tasks, opts.engine, onResult);
+    return { mode: 'in-process', workers: 0, files: tasks.length, batches: 0 };
+  }
+  return new WorkerPool<T>(tasks, opts, jobs, onResult).run();
+}
+
+async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>): Promise<void> {
+  let last = performance.now();
+  for (const t of tasks) {
+    onResult(readAndConvert(t.rel, t.abs, engine), t);
+    const now = performance.now();
+    if (now - last >= YIELD_EVERY_MS) {
+      collectTreesIfDue();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** Task indices in dispatch order: largest file first, ties in path order (reproducible scheduling). */
+export function dispatchOrder(tasks: readonly FileTask[]): number[] {
+  return tasks.map((_, i) => i).sort((a, b) => tasks[b].size - tasks[a].size || (tasks[a].rel < tasks[b].rel ? -1 : tasks[a].rel > tasks[b].rel ? 1 : 0));
+}
+
+/** The worker script: beside this module when compiled, in dist/ when running from TypeScript sources. */
+export function workerScriptPath(): string {
+  if (!__filename.endsWith('.ts')) return path.join(__dirname, 'worker.js');
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'src', 'runner', 'worker.js');
+    if (path.dirname(dir) === dir) throw new Error('package root not found above ' + __dirname);
+  }
+}
+
+interface Slot<T extends FileTask> {
+  worker: Worker;
+  /** Batches sent and not answered, by batch number. */
+  pending: Map<number, T[]>;
+  pendingBytes: number;
+  /** Asked to close, or died: its exit is expected, its results are not. */
+  stopping: boolean;
+  exited: Promise<void>;
+}
+
+class WorkerPool<T extends FileTask> {
+  /** Task indices, largest file first (ties: path order, for reproducible scheduling). */
+  private readonly order: number[];
+  private next = 0;
+  /** Batches taken back from a worker that died before starting them; sent again first. */
+  private readonly retry: T[][] = [];
+  private batchCount = 0;
+  private started = 0;
+  private restarts = 0;
+  private done = 0;
+  private readonly slots: Slot<T>[] = [];
+  /** Every worker started, until it has exited (crashed ones included). */
+  private readonly exits: Promise<void>[] = [];
+  private readonly batchBytes: number;
+  private readonly batchFiles: number;
+  private readonly script: string;
+  private settle!: { resolve: (s: PoolStats) => void; reject: (e: unknown) => void };
+  private finished = false;
+
+  constructor(
+    private readonly tasks: readonly T[],
+    private readonly opts: PoolOptions,
+    private readonly jobs: number,
+    private readonly onResult: ResultHandler<T>,
+  ) {
+    this.order = dispatchOrder(tasks);
+    this.batchBytes = Math.max(1, opts.batchBytes ?? DEFAULT_BATCH_BYTES);
+    this.batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
+    this.script = opts.workerScript ?? workerScriptPath();
+    allowGc(); // before any worker starts: V8 flags are process-wide
+    if (!fs.existsSync(this.script)) {
+      throw new Error(`worker script ${this.script} not found; build first (npm run build)`);
+    }
+  }
+
+  run(): Promise<PoolStats> {
+    return new Promise<PoolStats>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      // no more workers than there are batches to give them
+      const n = Math.min(this.jobs, this.tasks.length);
+      for (let i = 0; i < n; i++) this.slots.push(this.spawn());
+      // first round: one batch each, so the largest files start on different workers
+      for (const s of this.slots) this.feed(s, 1);
+      for (const s of this.slots) this.feed(s);
+      this.checkDone();
+    });
+  }
+
+  private spawn(): Slot<T> {
+    const data: PoolWorkerData = { ascendifyPoolWorker: true, engine: this.opts.engine };
+    const worker = new Worker(this.script, { workerData: data });
+    this.started++;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.exits.push(exited);
+    const slot: Slot<T> = { worker, pending: new Map(), pendingBytes: 0, stopping: false, exited };
+    worker.on('message', (msg: ResultMessage) => this.onMessage(slot, msg));
+    worker.on('error', (err) => this.onCrash(slot, err));
+    worker.on('exit', (code) => {
+      if (!slot.stopping) this.onCrash(slot, new Error(`worker exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private hasWork(): boolean {
+    return this.retry.length > 0 || this.next < this.order.length;
+  }
+
+  /** Hand batches to a worker: one while it holds a large one, up to two small ones. */
+  private feed(slot: Slot<T>, maxPending = 2): void {
+    while (!this.finished && this.hasWork() && slot.pending.size < maxPending) {
+      if (slot.pending.size > 0 && slot.pendingBytes >= this.batchBytes) return;
+      let batch = this.retry.shift();
+      if (!batch) {
+        batch = [];
+        let size = 0;
+        while (this.next < this.order.length && batch.length < this.batchFiles) {
+          const t = this.tasks[this.order[this.next]];
+          if (batch.length > 0 && size + t.size > this.batchBytes) break;
+          batch.push(t);
+          size += t.size;
+          this.next++;
+        }
+      }
+      const bytes = batch.reduce((n, t) => n + t.size, 0);
+      const id = this.batchCount++;
+      slot.pending.set(id, batch);
+      slot.pendingBytes += bytes;
+      const msg: BatchMessage = { batch: id, tasks: batch.map((t) => ({ rel: t.rel, abs: t.abs })) };
+      slot.worker.postMessage(msg);
+    }
+  }
+
+  private onMessage(slot: Slot<T>, msg: ResultMessage): void {
+    if (this.finished) return;
+    const batch = slot.pending.get(msg.batch);
+    if (!batch) return;
+    slot.pending.delete(msg.batch);
+    slot.pendingBytes -= batch.reduce((s, t) => s + t.size, 0);
+    this.feed(slot);
+    this.deliver(batch, msg.results);
+    this.checkDone();
+  }
+
+  private deliver(batch: T[], results: FileResult[]): void {
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        this.done++;
+        this.onResult(results[i], batch[i]);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * A worker died: the files of the batch it was converting fail (copied
+   * unchanged), the batches it had not started go back to the queue, and a
+   * replacement takes over.
+   */
+  private onCrash(slot: Slot<T>, err: Error): void {
+    if (this.finished || slot.stopping) return;
+    slot.stopping = true; // it is already on its way out: an uncaught error ends a worker
+    const idx = this.slots.indexOf(slot);
+    // a worker handles its messages in order: the oldest pending batch is the one it was in
+    const [lost = [], ...notStarted] = [...slot.pending.values()];
+    this.retry.unshift(...notStarted);
+    slot.pending.clear();
+    slot.pendingBytes = 0;
+    const reason = `internal error: conversion worker stopped (${err.message}); copied unchanged (please report this file)`;
+    this.deliver(lost, lost.map((t) => ({ rel: t.rel, status: 'failed', reason, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false })));
+    if (this.finished) return;
+    if (this.hasWork()) {
+      if (++this.restarts > MAX_WORKER_RESTARTS) {
+        this.fail(new Error(`conversion workers keep stopping (last: ${err.message})`));
+        return;
+      }
+      const fresh = this.spawn();
+      this.slots[idx] = fresh;
+      this.feed(fresh);
+    } else {
+      this.slots.splice(idx, 1);
+    }
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.finished || this.done < this.tasks.length) return;
+    this.finished = true;
+    void this.stopAll().then(() =>
+      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount }),
+    );
+  }
+
+  private fail(e: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    void this.stopAll().then(() => this.settle.reject(e));
+  }
+
+  /** Ask every worker to close (each finishes the batches it holds first) and wait until all have exited. */
+  private async stopAll(): Promise<void> {
+    for (const s of this.slots) {
+      if (s.stopping) continue;
+      s.stopping = true;
+      const msg: CloseMessage = { close: true };
+      s.worker.postMessage(msg);
+      const timer = setTimeout(() => void s.worker.terminate(), CLOSE_TIMEOUT_MS);
+      timer.unref();
+      void s.exited.then(() => clearTimeout(timer));
+    }
+    await Promise.all(this.exits);
+  }
+}
