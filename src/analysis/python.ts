@@ -37,7 +37,7 @@ export function analyzePython(text: string): FileAnalysis {
   if (!PYTHON_TRIGGERS.test(text)) return { findings: [] };
   const tree = parse(text);
   if (syntaxErrors(tree).count > 0) return { findings: [] };
-  return analyzePythonTree(tree.rootNode, new Bindings(tree.rootNode), text);
+  return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
 }
 
 const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = {

@@ -176,7 +176,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     }));
 
   if (requests.length > 0) {
-    const plan = planImports(text, tree.rootNode, new Bindings(tree.rootNode), requests.map((r) => r.req), eol);
+    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode), requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
       const next = applyEdits(text, plan.edits);
       const nextTree = parse(next);
@@ -220,7 +220,7 @@ function runPasses(
       source,
       root,
       get bindings() {
-        return (bindings ??= new Bindings(root));
+        return (bindings ??= Bindings.of(root));
       },
       get isEntry() {
         return (isEntry ??= hasMainGuard(root));

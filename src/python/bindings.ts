@@ -107,8 +107,25 @@ type Range = readonly [number, number];
 /** Index of the module scope in chains. */
 const MODULE = -1;
 
+/** One Bindings per tree, shared by everyone who asks (see `Bindings.of`). */
+const shared = new WeakMap<object, Bindings>();
+
 export class Bindings {
+  /**
+   * The Bindings of a whole tree, shared: the analysis, every pass of a round
+   * and the importer ask the same questions of the same tree, and answers are
+   * cached. Trees are never edited, so the cache cannot go stale.
+   */
+  static of(root: SyntaxNode): Bindings {
+    if (root.parent !== null) return new Bindings(root);
+    let b = shared.get(root.tree);
+    if (!b) shared.set(root.tree, (b = new Bindings(root)));
+    return b;
+  }
+
   private importList?: ImportStatement[];
+  private readonly referenceCache = new Map<string, SyntaxNode[]>();
+  private rootText?: string;
   private readonly scopeCache = new Map<number, ScopeBindings>();
   /** Scopes and binding sites of the whole module; null when offsets cannot be used (see `analysis`). */
   private analysed?: ModuleAnalysis | null;
@@ -213,8 +230,14 @@ export class Bindings {
    * names, import statements, parameter declarations or assignment targets).
    */
   references(name: string): SyntaxNode[] {
+    let refs = this.referenceCache.get(name);
+    if (!refs) this.referenceCache.set(name, (refs = this.findReferences(name)));
+    return refs.slice();
+  }
+
+  private findReferences(name: string): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    const text = this.root.text;
+    const text = (this.rootText ??= this.root.text);
     const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'gu');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const node = this.root.descendantForIndex(m.index, m.index + name.length);

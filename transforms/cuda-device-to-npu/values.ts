@@ -90,7 +90,20 @@ function targetsName(t: SyntaxNode | null, name: string): boolean {
   return t.namedChildren.some((c) => targetsName(c, name));
 }
 
+/** Every name a scope binds, from one visit of its body (cached per tree: passes ask for many names). */
+interface ScopeTable {
+  names: Map<string, Binding[]>;
+  globals: Set<string>;
+}
+
+const scopeTables = new WeakMap<object, Map<number, ScopeTable>>();
+
 function scopeBindings(scope: SyntaxNode, name: string): Binding[] | 'global' {
+  let byScope = scopeTables.get(scope.tree);
+  if (!byScope) scopeTables.set(scope.tree, (byScope = new Map()));
+  let table = byScope.get(scope.id);
+  if (!table) byScope.set(scope.id, (table = buildScopeTable(scope)));
+  if (table.globals.has(name)) return 'global';
   const out: Binding[] = [];
   if (scope.type === 'function_definition' || scope.type === 'lambda') {
     for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -101,14 +114,39 @@ function scopeBindings(scope: SyntaxNode, name: string): Binding[] | 'global' {
       }
     }
   }
+  const found = table.names.get(name);
+  return found ? [...out, ...found] : out;
+}
+
+/** Identifier names anywhere below `t` (itself included): the names a target list rebinds. */
+function targetNames(t: SyntaxNode | null): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: SyntaxNode) => {
+    if (n.type === 'identifier') names.add(n.text);
+    else for (const c of n.namedChildren) walk(c);
+  };
+  if (t) walk(t);
+  return names;
+}
+
+function buildScopeTable(scope: SyntaxNode): ScopeTable {
+  const table: ScopeTable = { names: new Map(), globals: new Set() };
+  const add = (name: string, b: Binding) => {
+    const list = table.names.get(name);
+    if (list) list.push(b);
+    else table.names.set(name, [b]);
+  };
+  const others = (names: Set<string>) => {
+    for (const name of names) add(name, { kind: 'other' });
+  };
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-  if (!body) return out;
-  let global = false;
+  if (!body) return table;
   const visit = (n: SyntaxNode): void => {
     switch (n.type) {
       case 'function_definition':
       case 'class_definition': {
-        if (n.childForFieldName('name')?.text === name) out.push({ kind: 'other' });
+        const name = n.childForFieldName('name')?.text;
+        if (name !== undefined) add(name, { kind: 'other' });
         return;
       }
       case 'lambda':
@@ -118,41 +156,36 @@ function scopeBindings(scope: SyntaxNode, name: string): Binding[] | 'global' {
       case 'generator_expression':
         return;
       case 'global_statement':
-        if (n.namedChildren.some((c) => c.text === name)) global = true;
+        for (const c of n.namedChildren) table.globals.add(c.text);
         return;
       case 'assignment': {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
-        if (left?.type === 'identifier' && left.text === name) {
-          out.push(right ? { kind: 'value', value: right } : { kind: 'other' });
-        } else if (targetsName(left, name)) {
-          out.push({ kind: 'other' });
-        }
+        if (left?.type === 'identifier') add(left.text, right ? { kind: 'value', value: right } : { kind: 'other' });
+        else others(targetNames(left));
         break;
       }
       case 'named_expression': {
         const left = n.childForFieldName('name');
         const value = n.childForFieldName('value');
-        if (left?.text === name && value) out.push({ kind: 'value', value });
+        if (left && value) add(left.text, { kind: 'value', value });
         break;
       }
       case 'augmented_assignment':
       case 'for_statement':
-        if (targetsName(n.childForFieldName('left'), name)) out.push({ kind: 'other' });
+        others(targetNames(n.childForFieldName('left')));
         break;
       case 'as_pattern_target':
       case 'delete_statement':
-        if (targetsName(n, name)) out.push({ kind: 'other' });
-        return;
       case 'import_statement':
       case 'import_from_statement':
-        if (n.descendantsOfType('identifier').some((c) => c.text === name)) out.push({ kind: 'other' });
+        others(targetNames(n));
         return;
     }
     for (const c of n.namedChildren) visit(c);
   };
   for (const c of body.namedChildren) visit(c);
-  return global ? 'global' : out;
+  return table;
 }
 
 /** 'int': surely an int; 'maybe': probably a device index (or None); 'no': not known to be an int. */
