@@ -35,8 +35,44 @@ runPassCases(cudaApiToNpu, {
     // relative import of a user module called cuda
     'from . import cuda\ncuda.helper()\n',
     'from .cuda import amp\namp.autocast()\n',
+    // more text that only mentions CUDA: plain, bytes, triple-quoted, warnings, help text, trailing comments
+    'import torch\nx = "torch.cuda.synchronize()"\n',
+    'import torch\nx = b"torch.cuda.empty_cache()"\n',
+    "import torch\nhelp_text = '''use torch.cuda.amp.autocast'''\n",
+    'import torch\nwarnings.warn("torch.cuda.amp.GradScaler(args...) is deprecated")\n',
+    'import torch\nparser.add_argument("--sync", help="call torch.cuda.synchronize() each step")\n',
+    'import torch\nx = 1  # torch.cuda.empty_cache() is slow here\n',
+    // more local names that shadow the module: *args, **kwargs, annotated defaults, with/except targets,
+    // comprehension variables, walrus and for at module level (ambiguous)
+    'import torch\n\ndef f(*torch):\n    return torch.cuda.synchronize()\n',
+    'import torch\n\ndef f(**torch):\n    return torch.cuda.synchronize()\n',
+    'import torch\n\ndef f(torch: "Module" = None):\n    torch.cuda.synchronize()\n',
+    'import torch\n\ndef f(p):\n    with open(p) as torch:\n        torch.cuda.synchronize()\n',
+    'import torch\nres = [torch.cuda.synchronize() for torch in modules]\n',
+    'import torch\nif (torch := get()) is not None:\n    torch.cuda.synchronize()\n',
+    'import torch\nfor torch in range(3):\n    pass\ntorch.cuda.synchronize()\n',
+    // `cuda` that is not torch.cuda: attributes of other objects, other packages, user classes and functions
+    'import torch\nx.torch.cuda.synchronize()\n',
+    'import torch\nfrom mypkg import cuda\ncuda.synchronize()\n',
+    'import torch\nimport mypkg.cuda as cuda\ncuda.synchronize()\n',
+    'import torch\n\nclass cuda:\n    synchronize = None\n\ncuda.synchronize()\n',
+    'import torch\n\nclass Model:\n    def cuda(self, device=None):\n        return self\n',
+    // other torch APIs with cuda in their name: device strings and .cuda() are other passes' business
+    'import torch\nif torch.version.cuda:\n    pass\n',
+    'import torch\nt = torch.zeros(2).cuda()\n',
+    'import torch\nkw = dict(device="cuda")\n',
+    // already migrated, in more forms
+    'import torch\nimport torch_npu\nwith torch.npu.amp.autocast():\n    pass\n',
+    'import torch\nfrom torch.npu import amp\nscaler = amp.GradScaler()\n',
+    'import torch\nimport torch_npu\ng = torch.npu.NPUGraph()\n',
+    'import torch\nimport torch_npu\ntorch.npu.set_device("npu:0")\n',
   ],
   invalid: [
+    {
+      name: 'the import is rewritten; a local name cuda that shadows it is not',
+      code: 'from torch import cuda\n\ndef f(cuda):\n    cuda.synchronize()\n\ndef g():\n    cuda = other\n    cuda.synchronize()\n',
+      output: 'from torch import npu as cuda\n\ndef f(cuda):\n    cuda.synchronize()\n\ndef g():\n    cuda = other\n    cuda.synchronize()\n',
+    },
     {
       name: 'plain call',
       code: 'import torch\ntorch.cuda.synchronize()\n',

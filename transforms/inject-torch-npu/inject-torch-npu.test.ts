@@ -30,6 +30,15 @@ runPassCases(injectTorchNpu, {
     'import torch\n\ndef f():\n    if __name__ == "__main__":\n        pass\n',
     // --transfer-to-npu: library files (no entry point) that do not use NPU are left alone
     { code: 'import torch\nx = torch.ones(2)\n', transferToNpu: true },
+    // CPU devices and code not yet converted do not use NPU
+    'import torch\nx = torch.device("cpu")\n',
+    'import torch\nmodel.cuda()\n',
+    'import torch\nvisible = os.environ.get("ASCEND_RT_VISIBLE_DEVICES")\n',
+    // a user function or variable called npu is not the NPU API
+    'import torch\n\ndef npu():\n    pass\n\nnpu()\n',
+    'import torch\nnpu = 3\nprint(npu)\n',
+    // transfer_to_npu already loads torch_npu
+    'import torch\nfrom torch_npu.contrib import transfer_to_npu\nx = torch.npu.device_count()\n',
   ],
   invalid: [
     {
