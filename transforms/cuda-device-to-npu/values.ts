@@ -141,52 +141,72 @@ function buildScopeTable(scope: SyntaxNode): ScopeTable {
   };
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
   if (!body) return table;
-  const visit = (n: SyntaxNode): void => {
+  // One native walk returns the statements of interest in source order; those
+  // inside a node the scope does not look into (a nested scope, an import, ...)
+  // are skipped by range.
+  let skipUntil = -1;
+  for (const n of body.descendantsOfType(SCOPE_TABLE_TYPES)) {
+    if (!n.isNamed) continue; // the `lambda` keyword token has the same type name
+    if (n.startIndex < skipUntil) continue;
     switch (n.type) {
       case 'function_definition':
       case 'class_definition': {
         const name = n.childForFieldName('name')?.text;
         if (name !== undefined) add(name, { kind: 'other' });
-        return;
+        break;
       }
-      case 'lambda':
-      case 'list_comprehension':
-      case 'set_comprehension':
-      case 'dictionary_comprehension':
-      case 'generator_expression':
-        return;
       case 'global_statement':
         for (const c of n.namedChildren) table.globals.add(c.text);
-        return;
+        break;
       case 'assignment': {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right');
         if (left?.type === 'identifier') add(left.text, right ? { kind: 'value', value: right } : { kind: 'other' });
         else others(targetNames(left));
-        break;
+        continue;
       }
       case 'named_expression': {
         const left = n.childForFieldName('name');
         const value = n.childForFieldName('value');
         if (left && value) add(left.text, { kind: 'value', value });
-        break;
+        continue;
       }
       case 'augmented_assignment':
       case 'for_statement':
         others(targetNames(n.childForFieldName('left')));
-        break;
+        continue;
       case 'as_pattern_target':
       case 'delete_statement':
       case 'import_statement':
       case 'import_from_statement':
         others(targetNames(n));
-        return;
+        break;
     }
-    for (const c of n.namedChildren) visit(c);
-  };
-  for (const c of body.namedChildren) visit(c);
+    // a node whose inside this scope does not look into
+    if (n.endIndex > n.startIndex) skipUntil = n.endIndex;
+  }
   return table;
 }
+
+/** Statements that bind names, and the nodes whose inside a scope's table does not look into. */
+const SCOPE_TABLE_TYPES = [
+  'function_definition',
+  'class_definition',
+  'lambda',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'global_statement',
+  'assignment',
+  'named_expression',
+  'augmented_assignment',
+  'for_statement',
+  'as_pattern_target',
+  'delete_statement',
+  'import_statement',
+  'import_from_statement',
+];
 
 /** 'int': surely an int; 'maybe': probably a device index (or None); 'no': not known to be an int. */
 export type Intness = 'int' | 'maybe' | 'no';
