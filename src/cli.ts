@@ -150,6 +150,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   return code;
 }
 
+/** The engine options every converting command reads from its arguments. */
+function engineOptions(args: CommonArgs, analysis: boolean): EngineOptions {
+  return {
+    passIds: selectPassIds(args.only, args.skip),
+    unsafe: args.unsafe === true,
+    transferToNpu: args['transfer-to-npu'] === true,
+    maxFileSize: parseSize(args['max-file-size']),
+    analysis,
+  };
+}
+
 /** --jobs and the progress bar, common to every command that converts. */
 function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progress; onProgress?: (done: number, total: number) => void } {
   let jobs: number;
@@ -170,13 +181,7 @@ async function runCommand(
   io: Io,
   extra: { out?: string; reportDir?: string; force?: boolean; color?: boolean },
 ): Promise<number> {
-  const engine: EngineOptions = {
-    passIds: selectPassIds(args.only, args.skip),
-    unsafe: args.unsafe === true,
-    transferToNpu: args['transfer-to-npu'] === true,
-    maxFileSize: parseSize(args['max-file-size']),
-    analysis: mode !== 'diff',
-  };
+  const engine = engineOptions(args, mode !== 'diff');
   const { jobs, progress, onProgress } = runControls(args, io);
   const req = { src, mode, out: extra.out, force: extra.force, engine, jobs, onProgress };
   const plan = planRun(req);
@@ -215,13 +220,7 @@ function writeFiles(dir: string, files: Record<string, string>): void {
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
 async function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDir?: string; failOn: Severity | 'none' }): Promise<number> {
-  const engine: EngineOptions = {
-    passIds: selectPassIds(args.only, args.skip),
-    unsafe: args.unsafe === true,
-    transferToNpu: args['transfer-to-npu'] === true,
-    maxFileSize: parseSize(args['max-file-size']),
-    analysis: true,
-  };
+  const engine = engineOptions(args, true);
   let real = path.resolve(src);
   try {
     real = fs.realpathSync(src);

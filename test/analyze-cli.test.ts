@@ -3,10 +3,10 @@
  * built CLI on temporary trees, as a user (or CI) runs them.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { treeHash } from './tree-hash';
 
 const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
 
@@ -25,21 +25,6 @@ function write(rel: string, content: string): void {
   const p = path.join(tmp, rel);
   fs.mkdirSync(path.dirname(p), { recursive: true });
   fs.writeFileSync(p, content);
-}
-
-function treeHash(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string, rel: string) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const abs = path.join(d, name);
-      const st = fs.lstatSync(abs);
-      h.update(`${rel}/${name}:${st.mode}:`);
-      if (st.isDirectory()) walk(abs, `${rel}/${name}`);
-      else h.update(fs.readFileSync(abs));
-    }
-  };
-  walk(dir, '');
-  return h.digest('hex');
 }
 
 /** A repository with one finding of each level. */

@@ -3,10 +3,10 @@
  * on temporary trees. `npm test` builds dist/ first.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { treeHash } from './tree-hash';
 
 const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
 
@@ -27,23 +27,6 @@ function write(rel: string, content: string | Buffer, mode?: number): string {
   fs.writeFileSync(p, content);
   if (mode !== undefined) fs.chmodSync(p, mode);
   return p;
-}
-
-/** Hash of every entry (path, type, mode, bytes or link target) below dir. */
-function treeHash(dir: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string, rel: string) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const abs = path.join(d, name);
-      const st = fs.lstatSync(abs);
-      h.update(`${rel}/${name}:${st.mode}:`);
-      if (st.isSymbolicLink()) h.update(fs.readlinkSync(abs));
-      else if (st.isDirectory()) walk(abs, `${rel}/${name}`);
-      else h.update(fs.readFileSync(abs));
-    }
-  };
-  walk(dir, '');
-  return h.digest('hex');
 }
 
 const TRAIN = 'import torch\n\n\ndef main():\n    torch.cuda.synchronize()\n\n\nif __name__ == "__main__":\n    main()\n';

@@ -33,6 +33,16 @@ export interface FloorResult {
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
+/** Read and decode as the engine does; no text when the file is not UTF-8. */
+function readText(file: string): { buf: Buffer; text?: string } {
+  const buf = fs.readFileSync(file);
+  try {
+    return { buf, text: decodeSource(buf).text };
+  } catch {
+    return { buf };
+  }
+}
+
 // A parser of its own, set up as src/python/parser.ts sets up the engine's (same
 // buffer size), without the engine's last-tree cache.
 const parser = new Parser();
@@ -55,13 +65,8 @@ async function main(dir: string, reps: number): Promise<void> {
     let cheapBytes = 0;
     let cheapConvert = 0;
     for (const f of files) {
-      const buf = fs.readFileSync(f);
-      let text: string;
-      try {
-        text = decodeSource(buf).text;
-      } catch {
-        continue;
-      }
+      const { buf, text } = readText(f);
+      if (text === undefined) continue;
       if (!PASSES.some((p) => p.triggers.test(text))) {
         cheap++;
         cheapBytes += buf.length;
@@ -77,13 +82,8 @@ async function main(dir: string, reps: number): Promise<void> {
     t0 = performance.now();
     let last = t0;
     for (const f of files) {
-      const buf = fs.readFileSync(f);
-      let text: string;
-      try {
-        text = decodeSource(buf).text;
-      } catch {
-        continue;
-      }
+      const { text } = readText(f);
+      if (text === undefined) continue;
       parse(text);
       // let the finalizers of native trees run, as the pool does
       const now = performance.now();

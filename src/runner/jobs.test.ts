@@ -6,11 +6,11 @@
  * `npm test` builds dist/ first, which the CLI and the workers run.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MIN_PARALLEL_BYTES } from './pool';
+import { treeHash } from '../../test/tree-hash';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'ascendify.js');
@@ -18,22 +18,6 @@ const BIN = path.join(ROOT, 'bin', 'ascendify.js');
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Hash of every entry below dir (path, type, mode, bytes), with `replace` spelled as a placeholder in file contents. */
-function treeHash(dir: string, replace: string): string {
-  const h = createHash('sha256');
-  const walk = (d: string, rel: string) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const abs = path.join(d, name);
-      const st = fs.lstatSync(abs);
-      h.update(`${rel}/${name}:${st.mode}:`);
-      if (st.isDirectory()) walk(abs, `${rel}/${name}`);
-      else h.update(fs.readFileSync(abs).toString('latin1').split(replace).join('<OUT>'));
-    }
-  };
-  walk(dir, '');
-  return h.digest('hex');
 }
 
 describe('--jobs', () => {
