@@ -8,13 +8,14 @@
  * Measures, in one run, each several times (median reported):
  *   1. the floor: read + decode + tree-sitter parse of every Python file, one thread;
  *   2. `ascendify convert` end to end (process start, walk, conversion, writing
- *      outputs and reports) with `--jobs 1` and with the default jobs (when the
- *      CLI has `--jobs`; otherwise once, as it is);
+ *      outputs and reports) with `--jobs 1` and with the default jobs;
  *   3. `ascendify diff` on the same tree;
  *   4. the engine alone through the worker pool (no CLI, no writes), 1 and N threads;
  * and for the default corpus also the small repository (50 files, ~16k lines)
- * end to end, and the start-up cost of the worker pool. Prints lines/s, MB/s,
- * peak RSS and the ratios to the floor. docs/performance.md has the figures.
+ * end to end, the floor and the engine on each half of the corpus (library
+ * code, training code; one repetition), and the start-up cost of the worker
+ * pool. Prints lines/s, MB/s, peak RSS and the ratios to the floor.
+ * docs/performance.md has the figures.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -101,11 +102,6 @@ function runChild<T>(script: string, args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
-function cliHasJobs(): boolean {
-  const r = spawnSync(process.execPath, [BIN, 'convert', '--help'], { encoding: 'utf8' });
-  return /--jobs\b/.test(r.stdout + r.stderr);
-}
-
 /** Start a pool on two tiny files: what starting the workers costs (ms). */
 async function poolStartup(jobs: number): Promise<number> {
   const dir = path.join(tmp, 'startup');
@@ -127,7 +123,6 @@ const fmtMB = (kib: number | undefined) => (kib === undefined ? '-' : `${Math.ro
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const jobsFlag = cliHasJobs();
   const cores = defaultJobs();
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
 
@@ -147,7 +142,7 @@ async function main(): Promise<void> {
   log(`passes   ${PASSES.map((p) => p.id).join(', ')}`);
   log(`corpus   ${large.dir}: ${large.files} files, ${large.pythonFiles} Python files, ${large.lines} lines, ${(large.bytes / 1e6).toFixed(1)} MB of Python`);
   log(`         ${large.recipe}`);
-  log(`--jobs   ${jobsFlag ? `the CLI has it: measuring --jobs 1 and the default (${cores})` : 'not in this CLI yet: convert measured as it is (one thread)'}`);
+  log(`--jobs   measuring --jobs 1 and the default (${cores})`);
   log(`reps     ${args.reps} per measurement, median shown (peak RSS: highest)`);
   log('');
 
@@ -162,12 +157,10 @@ async function main(): Promise<void> {
   measurements.push(floorM);
 
   const out = path.join(tmp, 'out');
-  const convertRuns: { m: Measurement; extra: string[] }[] = jobsFlag
-    ? [
-        { m: m('convert --jobs 1', large.lines, large.bytes), extra: ['--jobs', '1'] },
-        { m: m(`convert (default jobs: ${cores})`, large.lines, large.bytes), extra: [] },
-      ]
-    : [{ m: m('convert (no --jobs in this CLI)', large.lines, large.bytes), extra: [] }];
+  const convertRuns: { m: Measurement; extra: string[] }[] = [
+    { m: m('convert --jobs 1', large.lines, large.bytes), extra: ['--jobs', '1'] },
+    { m: m(`convert (default jobs: ${cores})`, large.lines, large.bytes), extra: [] },
+  ];
   const diffM = m('diff (default jobs)', large.lines, large.bytes);
   const engine1 = m('engine only, pool --jobs 1', large.lines, large.bytes, 'no CLI, no writes');
   const engineN = cores > 1 ? m(`engine only, pool --jobs ${cores}`, large.lines, large.bytes, 'no CLI, no writes') : undefined;
@@ -205,6 +198,18 @@ async function main(): Promise<void> {
     fs.rmSync(out, { recursive: true, force: true });
   }
 
+  // the two halves of the default corpus: library code (mostly the cheap path) and training code
+  const parts: { name: string; lines: number; floorMs: number; engineMs: number }[] = [];
+  if (!args.path) {
+    for (const name of ['stdlib-1', 'torch']) {
+      const dir = path.join(large.dir, name);
+      if (!fs.existsSync(dir)) continue;
+      const f = runChild<FloorResult>('floor.js', [dir, '1']);
+      const e = runChild<EngineRunResult>('engine.js', [dir, '1']);
+      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median(f.parseMs), engineMs: e.ms });
+    }
+  }
+
   const startup: number[] = [];
   if (cores > 1) for (let r = 0; r < 3; r++) startup.push(await poolStartup(cores));
 
@@ -237,6 +242,9 @@ async function main(): Promise<void> {
   if (engineInfo) {
     log(`             engine run: ${Object.entries(engineInfo.status).map(([k, v]) => `${v} ${k}`).join(', ')}; ${engineInfo.parsed} parsed`);
   }
+  for (const p of parts) {
+    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor (one repetition)`);
+  }
   if (startup.length) log(`pool start   ${cores} workers ready and through a first tiny file: ${fmtMs(median(startup))} (median of ${startup.length})`);
   log(`floor RSS    ${fmtMB(floor.maxRssKiB)} (the floor process, all repetitions)`);
 
@@ -245,15 +253,10 @@ async function main(): Promise<void> {
     log('');
     log('targets (issue 5)');
     const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
-    const [c1, cN] = jobsFlag ? [convertRuns[0].m, convertRuns[1].m] : [convertRuns[0].m, undefined];
-    const r1 = median(c1.ms) / floorMs;
-    log(`  convert --jobs 1 <= 1.5 x floor: ${r1.toFixed(2)} ${check(r1 <= 1.5)}${jobsFlag ? '' : ' (CLI without --jobs: its one-thread run)'}`);
-    if (cN) {
-      const rN = median(cN.ms) / floorMs;
-      log(`  convert, default jobs <= 0.9 x floor: ${rN.toFixed(2)} ${check(rN <= 0.9)}`);
-    } else {
-      log(`  convert, default jobs <= 0.9 x floor: not measurable until the CLI has --jobs (engine alone: ${engineN ? (median(engineN.ms) / floorMs).toFixed(2) : '-'})`);
-    }
+    const r1 = median(convertRuns[0].m.ms) / floorMs;
+    log(`  convert --jobs 1 <= 1.5 x floor: ${r1.toFixed(2)} ${check(r1 <= 1.5)}`);
+    const rN = median(convertRuns[1].m.ms) / floorMs;
+    log(`  convert, default jobs <= 0.9 x floor: ${rN.toFixed(2)} ${check(rN <= 0.9)}`);
     if (smallM) log(`  small repo < 1 s end to end: ${fmtMs(median(smallM.ms))} ${check(median(smallM.ms) < 1000)}`);
     const peak = Math.max(...measurements.filter((x) => x !== floorM && x !== engine1 && x !== engineN).flatMap((x) => x.rssKiB.filter((v): v is number => v !== undefined)));
     log(`  peak RSS < 400 MB (CLI runs): ${fmtMB(peak)} ${check(peak < 400 * 1024)}`);
@@ -265,8 +268,8 @@ async function main(): Promise<void> {
       passes: PASSES.map((p) => p.id),
       corpus: large,
       small,
-      jobsFlag,
       floor,
+      parts,
       measurements: [...measurements, ...(smallM ? [smallM] : [])].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
       poolStartupMs: startup,
     };
