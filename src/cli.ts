@@ -13,7 +13,7 @@ import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
 import { selectPassIds, UsageError } from './runner/passes';
 import { REPORT_DIR_NAME, filesCsv, manualCsv, summaryText, writeReports } from './runner/reports';
-import { analysisReportFiles, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
+import { analysisReportMakers, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
 import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
 import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
@@ -198,7 +198,7 @@ async function runCommand(
   const title = mode === 'in-place' ? `ascendify convert --in-place ${src}` : `ascendify convert ${src} -> ${result.out}`;
   const summary = summaryText(result, title, reportDir);
   writeReports(reportDir!, result, VERSION, summary);
-  writeFiles(reportDir!, analysisReportFiles(result.findings, analysisMeta(result)));
+  writeFiles(reportDir!, analysisReportMakers(result.findings, analysisMeta(result)));
   if (!args.quiet) io.stdout(summary);
   return hasFailures(result) ? EXIT.failures : EXIT.ok;
 }
@@ -213,9 +213,10 @@ function analysisMeta(result: RunResult): AnalysisMeta {
   };
 }
 
-function writeFiles(dir: string, files: Record<string, string>): void {
+/** Make each file and write it, one at a time. */
+function writeFiles(dir: string, files: Record<string, () => string>): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
 }
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
@@ -240,7 +241,7 @@ async function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { re
   const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
   const meta = analysisMeta(result);
   const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${src} (nothing converted)`, reportDir);
-  writeFiles(reportDir, { ...analysisReportFiles(result.findings, meta), 'manual_changes.csv': manualCsv(result), 'files.csv': filesCsv(result) });
+  writeFiles(reportDir, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
   if (!args.quiet) io.stdout(summary);
   if (hasFailures(result)) return EXIT.failures;
   return extra.failOn !== 'none' && failsOn(result.findings, extra.failOn) ? EXIT.findings : EXIT.ok;

@@ -291,12 +291,21 @@ export function summaryMd(findings: readonly ProjectFinding[], meta: AnalysisMet
 
 /** Every analysis report file, by name. */
 export function analysisReportFiles(findings: readonly ProjectFinding[], meta: AnalysisMeta): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of ANALYSIS_CSVS) files[name] = analysisCsv(name, findings);
-  files['findings.json'] = findingsJson(findings, meta.version);
-  files['findings.sarif'] = findingsSarif(findings, meta.version);
-  files['summary.md'] = summaryMd(findings, meta);
-  return files;
+  return Object.fromEntries(Object.entries(analysisReportMakers(findings, meta)).map(([name, make]) => [name, make()]));
+}
+
+/**
+ * The same files, each made when asked: a writer that makes, writes and drops
+ * them one at a time never holds every report of a large repository at once
+ * (findings.json and the SARIF log run to tens of MB there).
+ */
+export function analysisReportMakers(findings: readonly ProjectFinding[], meta: AnalysisMeta): Record<string, () => string> {
+  const makers: Record<string, () => string> = {};
+  for (const name of ANALYSIS_CSVS) makers[name] = () => analysisCsv(name, findings);
+  makers['findings.json'] = () => findingsJson(findings, meta.version);
+  makers['findings.sarif'] = () => findingsSarif(findings, meta.version);
+  makers['summary.md'] = () => summaryMd(findings, meta);
+  return makers;
 }
 
 /** The one-screen summary printed by `ascendify analyze`. */

@@ -86,15 +86,16 @@ export const REPORT_FILES = ['change_list.csv', 'manual_changes.csv', 'files.csv
 
 export function writeReports(dir: string, run: RunResult, version: string, summary: string): void {
   fs.mkdirSync(dir, { recursive: true });
-  const files: Record<string, string> = {
-    'change_list.csv': changeListCsv(run),
-    'manual_changes.csv': manualCsv(run),
-    'files.csv': filesCsv(run),
-    'changes.json': changesJson(run, version),
-    'changes.patch': run.patch,
-    'summary.txt': summary,
+  // made and written one at a time: a large repository's reports are tens of MB each
+  const files: Record<string, () => string> = {
+    'change_list.csv': () => changeListCsv(run),
+    'manual_changes.csv': () => manualCsv(run),
+    'files.csv': () => filesCsv(run),
+    'changes.json': () => changesJson(run, version),
+    'changes.patch': () => run.patch,
+    'summary.txt': () => summary,
   };
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
 }
 
 /** The one-screen summary printed at the end of a run. */
