@@ -1,7 +1,8 @@
 /**
  * `--jobs N`: the CLI's outputs and reports are byte-identical for any number of
  * jobs. The tree is larger than the pool's in-process threshold (1 MiB of
- * Python), so `--jobs 4` really converts in worker threads.
+ * Python), so `--jobs 4` really converts in worker threads (asserted below
+ * through the run result's pool statistics).
  *
  * `npm test` builds dist/ first, which the CLI and the workers run.
  */
@@ -10,6 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MIN_PARALLEL_BYTES } from './pool';
+import { run } from './run';
+import { selectPassIds } from './passes';
+import { DEFAULT_MAX_FILE_SIZE } from './convert-file';
 import { treeHash } from '../../test/tree-hash';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -74,5 +78,17 @@ describe('--jobs', () => {
     expect(four.stderr).toBe(one.stderr);
     expect(four.code).toBe(one.code);
   });
-});
 
+  it('really converts on worker threads above the threshold, with the same result as in-process', async () => {
+    const engine = { passIds: selectPassIds(), unsafe: false, transferToNpu: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+    const one = await run({ src, mode: 'diff', engine, jobs: 1 });
+    const two = await run({ src, mode: 'diff', engine, jobs: 2 });
+    expect(one.pool.mode).toBe('in-process');
+    expect(two.pool).toMatchObject({ mode: 'workers', workers: 2 });
+    expect(two.pool.batches).toBeGreaterThan(2);
+    expect(two.patch).toBe(one.patch);
+    expect(two.files).toEqual(one.files);
+    expect(two.changes).toEqual(one.changes);
+    expect(two.manual).toEqual(one.manual);
+  });
+});
