@@ -12,7 +12,7 @@ import yargs from 'yargs';
 import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
 import { selectPassIds, UsageError } from './runner/passes';
-import { REPORT_DIR_NAME, filesCsv, manualCsv, summaryText, writeReports } from './runner/reports';
+import { REPORT_DIR_NAME, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
 import { analysisReportMakers, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
 import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
@@ -198,7 +198,7 @@ async function runCommand(
   const title = mode === 'in-place' ? `ascendify convert --in-place ${src}` : `ascendify convert ${src} -> ${result.out}`;
   const summary = summaryText(result, title, reportDir);
   writeReports(reportDir!, result, VERSION, summary);
-  writeFiles(reportDir!, analysisReportMakers(result.findings, analysisMeta(result)));
+  writeReportFiles(reportDir!, analysisReportMakers(result.findings, analysisMeta(result)));
   if (!args.quiet) io.stdout(summary);
   return hasFailures(result) ? EXIT.failures : EXIT.ok;
 }
@@ -211,12 +211,6 @@ function analysisMeta(result: RunResult): AnalysisMeta {
     otherFiles: result.analysedOther,
     failedFiles: result.files.filter((f) => f.status === 'failed').length,
   };
-}
-
-/** Make each file and write it, one at a time. */
-function writeFiles(dir: string, files: Record<string, () => string>): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
 }
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
@@ -241,7 +235,7 @@ async function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { re
   const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
   const meta = analysisMeta(result);
   const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${src} (nothing converted)`, reportDir);
-  writeFiles(reportDir, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
+  writeReportFiles(reportDir, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
   if (!args.quiet) io.stdout(summary);
   if (hasFailures(result)) return EXIT.failures;
   return extra.failOn !== 'none' && failsOn(result.findings, extra.failOn) ? EXIT.findings : EXIT.ok;

@@ -85,16 +85,22 @@ export function changesJson(run: RunResult, version: string): string {
 export const REPORT_FILES = ['change_list.csv', 'manual_changes.csv', 'files.csv', 'changes.json', 'changes.patch', 'summary.txt'];
 
 export function writeReports(dir: string, run: RunResult, version: string, summary: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  // made and written one at a time: a large repository's reports are tens of MB each
-  const files: Record<string, () => string> = {
+  writeReportFiles(dir, {
     'change_list.csv': () => changeListCsv(run),
     'manual_changes.csv': () => manualCsv(run),
     'files.csv': () => filesCsv(run),
     'changes.json': () => changesJson(run, version),
     'changes.patch': () => run.patch,
     'summary.txt': () => summary,
-  };
+  });
+}
+
+/**
+ * Make each report file and write it, one at a time: a large repository's
+ * reports are tens of MB each, and none is kept once written.
+ */
+export function writeReportFiles(dir: string, files: Record<string, () => string>): void {
+  fs.mkdirSync(dir, { recursive: true });
   for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
 }
 
