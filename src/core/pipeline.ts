@@ -3,7 +3,7 @@
  * re-parse, repeat to a fixpoint (bounded), revert what breaks syntax, add the
  * requested imports, and describe every change in the input's coordinates.
  */
-import { parse, syntaxErrors, type Tree } from '../python/parser';
+import { parse, reparse, syntaxErrors, type Tree } from '../python/parser';
 import { Bindings } from '../python/bindings';
 import { hasMainGuard } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
@@ -130,9 +130,10 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
       break;
     }
     const next = applyEdits(text, sel.edits);
-    const nextTree = parse(next);
+    const nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
     const after = syntaxErrors(nextTree);
     if (after.count > 0) {
+      tree = parse(text);
       const culprits = findCulprits(text, sel.accepted);
       for (const c of culprits) {
         disabled.add(c);
@@ -179,7 +180,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode), requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
       const next = applyEdits(text, plan.edits);
-      const nextTree = parse(next);
+      const nextTree = reparse(tree, text, plan.edits, next);
       if (syntaxErrors(nextTree).count > 0) {
         notes.push({ level: 'error', message: 'adding imports made the file unparsable; imports were not added' });
       } else {
