@@ -9,7 +9,8 @@
  * comments, docstrings, strings and log text are never read as code.
  */
 import type { SyntaxNode } from '../python/parser';
-import { parse, query, syntaxErrors } from '../python/parser';
+import { parse, syntaxErrors } from '../python/parser';
+import { nodesOfType } from '../python/tree-cache';
 import { Bindings, type ImportStatement } from '../python/bindings';
 import { ancestor, attributesAfter, callArgs, callOf, hasMainGuard, outermostAttribute, stringLiteral, unparen, walkNamed } from '../python/nodes';
 import { LineIndex } from '../python/source';
@@ -297,8 +298,7 @@ function dataLoaderAdvice(call: SyntaxNode, add: Add): void {
 /** Functions decorated with @triton.jit / @triton.autotune / @numba.cuda.jit ...: one finding per kernel. */
 function reportKernels(root: SyntaxNode, bindings: Bindings, add: Add, seen: Set<number>): void {
   if (!/triton|cuda|rawkernel/.test(root.text)) return;
-  for (const m of query('(decorated_definition) @def').matches(root)) {
-    const def = m.captures[0].node;
+  for (const def of nodesOfType(root, 'decorated_definition')) {
     const fn = def.childForFieldName('definition');
     if (!fn || fn.type !== 'function_definition') continue;
     const names: string[] = [];
@@ -336,9 +336,11 @@ function reportKernels(root: SyntaxNode, bindings: Bindings, add: Add, seen: Set
 function classMethodFindings(root: SyntaxNode, bindings: Bindings, add: Add): void {
   if (!/\.(step|log_prob|predict|flatten_parameters)\s*\(/.test(root.text)) return;
   const typed: { text: string; scope: SyntaxNode; cls: string }[] = [];
-  for (const m of query('(assignment left: (_) @left right: (call function: (_) @fn)) @a').matches(root)) {
-    const left = m.captures.find((c) => c.name === 'left')!.node;
-    const fn = m.captures.find((c) => c.name === 'fn')!.node;
+  for (const a of nodesOfType(root, 'assignment')) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || right?.type !== 'call') continue;
+    const fn = right.childForFieldName('function')!;
     const q = bindings.qualify(fn);
     const cls = q ? (CANONICAL_NAMES[q] ?? q) : null;
     if (!cls || !CLASS_METHODS[cls]) continue;
@@ -346,10 +348,7 @@ function classMethodFindings(root: SyntaxNode, bindings: Bindings, add: Add): vo
     if (scope) typed.push({ text: left.text, scope, cls });
   }
   if (typed.length === 0) return;
-  for (const m of query('(call function: (attribute object: (_) @obj attribute: (identifier) @m)) @call').matches(root)) {
-    const obj = m.captures.find((c) => c.name === 'obj')!.node;
-    const method = m.captures.find((c) => c.name === 'm')!.node.text;
-    const call = m.captures.find((c) => c.name === 'call')!.node;
+  for (const { call, obj, method } of methodCalls(root)) {
     const scope = receiverScope(obj);
     const t = scope && typed.find((x) => x.text === obj.text && x.scope.id === scope.id && CLASS_METHODS[x.cls].includes(method));
     if (!t) continue;
@@ -361,6 +360,19 @@ function classMethodFindings(root: SyntaxNode, bindings: Bindings, add: Add): vo
       hint: apiHint(entry),
     });
   }
+}
+
+/** `obj.method(...)` calls of the file, in document order. */
+function methodCalls(root: SyntaxNode): { call: SyntaxNode; obj: SyntaxNode; method: string }[] {
+  const out: { call: SyntaxNode; obj: SyntaxNode; method: string }[] = [];
+  for (const call of nodesOfType(root, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const obj = fn.childForFieldName('object');
+    const m = fn.childForFieldName('attribute');
+    if (obj && m?.type === 'identifier') out.push({ call, obj, method: m.text });
+  }
+  return out;
 }
 
 /** The scope a receiver name lives in: its function (or module) for a name, its class for `self.x`. */
@@ -382,10 +394,7 @@ function rootOf(node: SyntaxNode): SyntaxNode {
 function methodFindings(root: SyntaxNode, bindings: Bindings, add: Add): void {
   const names = [...Object.keys(DISTINCT_METHODS), 'matmul'];
   if (!new RegExp(`\\.(${names.join('|')})\\s*\\(`).test(root.text)) return;
-  for (const m of query('(call function: (attribute object: (_) @obj attribute: (identifier) @m)) @call').matches(root)) {
-    const method = m.captures.find((c) => c.name === 'm')!.node.text;
-    const obj = m.captures.find((c) => c.name === 'obj')!.node;
-    const call = m.captures.find((c) => c.name === 'call')!.node;
+  for (const { call, obj, method } of methodCalls(root)) {
     if (bindings.qualify(obj) !== null) continue; // a module or class the imports name: other rules
     if (method === 'matmul') {
       add(call, {
@@ -410,11 +419,10 @@ function methodFindings(root: SyntaxNode, bindings: Bindings, add: Add): void {
 /** setup(install_requires=[...], ext_modules=[...]) in setup.py-style files. */
 function setupFindings(root: SyntaxNode, bindings: Bindings, add: Add): void {
   if (!/setup\s*\(/.test(root.text)) return;
-  for (const m of query('(call function: (_) @fn arguments: (argument_list)) @call').matches(root)) {
-    const fn = m.captures.find((c) => c.name === 'fn')!.node;
-    const q = bindings.qualify(fn);
+  for (const call of nodesOfType(root, 'call')) {
+    if (call.childForFieldName('arguments')?.type !== 'argument_list') continue;
+    const q = bindings.qualify(call.childForFieldName('function')!);
     if (!q || !SETUP_FUNCTIONS.has(q)) continue;
-    const call = m.captures.find((c) => c.name === 'call')!.node;
     const args = callArgs(call);
     for (const kw of REQUIRES_KEYWORDS) {
       const value = args.keywords.get(kw)?.value;

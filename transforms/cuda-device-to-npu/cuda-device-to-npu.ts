@@ -41,7 +41,7 @@
  */
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { Edit, FixSafety } from '../../src/core/edit';
-import { query, type SyntaxNode } from '../../src/python/parser';
+import type { SyntaxNode } from '../../src/python/parser';
 import { argparseOptions, type ArgOption } from '../../src/python/argparse';
 import { envNameSites } from '../../src/python/environ';
 import { callArgs, callOf, chainHead, isAssignmentTarget, stringLiteral, unparen, walkNamed } from '../../src/python/nodes';
@@ -57,6 +57,7 @@ import {
   TORCH_DEVICE_CLASSES,
 } from '../../src/facts/torch-devices';
 import { IntOracle, lastName, nameBindings, namesDevice } from './values';
+import { nodesOfType } from '../../src/python/tree-cache';
 
 const ID = 'cuda-device-to-npu';
 const RULE = {
@@ -686,8 +687,8 @@ class Run {
     if (this.fileQuote === undefined) {
       let single = 0;
       let double = 0;
-      for (const c of query('(string_start) @s').captures(this.ctx.root)) {
-        const t = c.node.text;
+      for (const s of nodesOfType(this.ctx.root, 'string_start')) {
+        const t = s.text;
         if (/'''|"""/.test(t)) continue;
         if (t.endsWith("'")) single++;
         else double++;

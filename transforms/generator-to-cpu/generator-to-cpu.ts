@@ -40,9 +40,9 @@
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { FixSafety } from '../../src/core/edit';
 import type { SyntaxNode } from '../../src/python/parser';
-import { query } from '../../src/python/parser';
 import { callArgs, stringLiteral, unparen } from '../../src/python/nodes';
 import { ValueFlow, preferredQuote } from '../nccl-to-hccl/value-flow';
+import { nodesOfType } from '../../src/python/tree-cache';
 
 const ID = 'generator-to-cpu';
 const USE_NOT_SHOWN = `${ID}/use-not-shown`;
@@ -93,10 +93,9 @@ class GeneratorRun {
   }
 
   run(): void {
-    for (const c of query('(call function: (_) @fn) @call').captures(this.ctx.root)) {
-      if (c.name !== 'call') continue;
-      if (this.ctx.bindings.qualify(c.node.childForFieldName('function')!) !== 'torch.Generator') continue;
-      this.generator(c.node);
+    for (const call of nodesOfType(this.ctx.root, 'call')) {
+      if (this.ctx.bindings.qualify(call.childForFieldName('function')!) !== 'torch.Generator') continue;
+      this.generator(call);
     }
   }
 
@@ -313,10 +312,9 @@ class GeneratorRun {
     if (this.defaultDevice === undefined) {
       this.defaultDevice = false;
       if (/set_default_(device|tensor_type)/.test(this.ctx.source)) {
-        for (const c of query('(call function: (_) @fn) @call').captures(this.ctx.root)) {
-          if (c.name !== 'call') continue;
-          const q = this.ctx.bindings.qualify(c.node.childForFieldName('function')!);
-          const arg = callArgs(c.node).positional[0];
+        for (const call of nodesOfType(this.ctx.root, 'call')) {
+          const q = this.ctx.bindings.qualify(call.childForFieldName('function')!);
+          const arg = callArgs(call).positional[0];
           if (!arg) continue;
           if (q === 'torch.set_default_device' && !(this.deviceKinds(arg, 0).size === 1 && this.deviceKinds(arg, 0).has('cpu'))) this.defaultDevice = true;
           if (q === 'torch.set_default_tensor_type' && /cuda/.test(arg.text)) this.defaultDevice = true;

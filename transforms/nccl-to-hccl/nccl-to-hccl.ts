@@ -36,11 +36,11 @@
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { FixSafety } from '../../src/core/edit';
 import type { SyntaxNode } from '../../src/python/parser';
-import { query } from '../../src/python/parser';
 import { attributesAfter, callArgs, isDocstring, stringLiteral, unparen } from '../../src/python/nodes';
 import { envNameSites } from '../../src/python/environ';
 import { NCCL_ENV_TWINS, NCCL_ENV_VALUE_CHANGES, ncclNoTwinHint } from '../../src/facts/env-vars';
 import { ValueFlow, preferredQuote } from './value-flow';
+import { nodesOfType } from '../../src/python/tree-cache';
 
 const ID = 'nccl-to-hccl';
 const ROLE_NOT_SHOWN = `${ID}/role-not-shown`;
@@ -99,9 +99,7 @@ class NcclRun {
   // --- 1. backend arguments of torch.distributed calls, and the values that flow into them
 
   private backendArguments(): void {
-    for (const c of query('(call function: (_) @fn) @call').captures(this.ctx.root)) {
-      if (c.name !== 'call') continue;
-      const call = c.node;
+    for (const call of nodesOfType(this.ctx.root, 'call')) {
       const fn = call.childForFieldName('function')!;
       const member = distMember(this.ctx.bindings.qualify(fn));
       const param = member ? BACKEND_PARAMS[member] : undefined;
@@ -196,8 +194,7 @@ class NcclRun {
   // --- 4. comparisons with a value that holds a backend
 
   private comparisons(): void {
-    for (const c of query('(comparison_operator) @cmp').captures(this.ctx.root)) {
-      const cmp = c.node;
+    for (const cmp of nodesOfType(this.ctx.root, 'comparison_operator')) {
       const operands = cmp.namedChildren.filter((n) => n.type !== 'comment');
       if (operands.length !== 2) continue;
       const op = cmp.children.filter((n) => !n.isNamed).map((n) => n.text).join(' ');
@@ -352,11 +349,11 @@ class NcclRun {
   /** String literals whose value is exactly "nccl" (any case), outside docstrings and message text. */
   private ncclStrings(): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    for (const c of query('(string) @s').captures(this.ctx.root)) {
-      const lit = stringLiteral(c.node);
+    for (const str of nodesOfType(this.ctx.root, 'string')) {
+      const lit = stringLiteral(str);
       if (!lit || lit.isBytes || lit.value === undefined || !/^nccl$/i.test(lit.value)) continue;
-      if (this.handled.has(c.node.startIndex) || isDocstring(c.node) || this.isMessageText(c.node)) continue;
-      out.push(c.node);
+      if (this.handled.has(str.startIndex) || isDocstring(str) || this.isMessageText(str)) continue;
+      out.push(str);
     }
     return out;
   }

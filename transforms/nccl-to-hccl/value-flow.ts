@@ -18,8 +18,8 @@
  */
 import type { SyntaxNode } from '../../src/python/parser';
 import { argparseOptions, type ArgOption } from '../../src/python/argparse';
-import { query } from '../../src/python/parser';
 import { unparen } from '../../src/python/nodes';
+import { nodesOfType } from '../../src/python/tree-cache';
 
 export interface Values {
   /** Expressions assigned to the name (right-hand sides, parameter defaults). */
@@ -103,8 +103,8 @@ export class ValueFlow {
   sameAttribute(attr: SyntaxNode): SyntaxNode[] {
     const k = key(attr);
     const out: SyntaxNode[] = [];
-    for (const c of query('(attribute) @a').captures(this.root)) {
-      if (c.node.id !== attr.id && key(c.node) === k) out.push(c.node);
+    for (const a of nodesOfType(this.root, 'attribute')) {
+      if (a.id !== attr.id && key(a) === k) out.push(a);
     }
     return out;
   }
@@ -112,10 +112,10 @@ export class ValueFlow {
   private attributeAssignments(): Map<string, SyntaxNode[]> {
     if (!this.attrAssignments) {
       const map = new Map<string, SyntaxNode[]>();
-      for (const c of query('(assignment left: (attribute) @left) @a').captures(this.root)) {
-        if (c.name !== 'a') continue;
-        const left = c.node.childForFieldName('left')!;
-        const right = finalRight(c.node);
+      for (const a of nodesOfType(this.root, 'assignment')) {
+        const left = a.childForFieldName('left');
+        if (left?.type !== 'attribute') continue;
+        const right = finalRight(a);
         if (!right) continue;
         const k = key(left);
         map.set(k, [...(map.get(k) ?? []), right]);
@@ -254,8 +254,8 @@ function collect(scope: SyntaxNode, name: string): ScopeInfo {
 export function preferredQuote(root: SyntaxNode): '"' | "'" {
   let single = 0;
   let double = 0;
-  for (const c of query('(string_start) @s').captures(root)) {
-    const q = c.node.text.replace(/^[a-zA-Z]+/, '');
+  for (const s of nodesOfType(root, 'string_start')) {
+    const q = s.text.replace(/^[a-zA-Z]+/, '');
     if (q === "'") single++;
     else if (q === '"') double++;
   }
