@@ -7,7 +7,7 @@
  */
 import type { SyntaxNode } from './parser';
 import { callArgs, stringLiteral } from './nodes';
-import { query } from './parser';
+import { nodesOfType, perTree } from './tree-cache';
 
 export interface ArgOption {
   /** The add_argument / set_defaults call. */
@@ -22,26 +22,23 @@ export interface ArgOption {
   help?: SyntaxNode;
 }
 
-const CALL_QUERY = `(call function: (attribute attribute: (identifier) @method) arguments: (argument_list)) @call`;
-
 /** Options found per tree (several passes ask for the same file's options in one round). */
-const optionsCache = new WeakMap<SyntaxNode, ArgOption[]>();
+const optionsOf = perTree(findArgparseOptions);
 
+/** The argparse options the file declares (`root`: the tree's root), in source order. */
 export function argparseOptions(root: SyntaxNode): ArgOption[] {
-  let options = optionsCache.get(root);
-  if (!options) {
-    options = findArgparseOptions(root);
-    optionsCache.set(root, options);
-  }
-  return options.slice();
+  return optionsOf(root).slice();
 }
 
 function findArgparseOptions(root: SyntaxNode): ArgOption[] {
   if (!/add_argument|set_defaults/.test(root.text)) return [];
   const out: ArgOption[] = [];
-  for (const m of query(CALL_QUERY).matches(root)) {
-    const method = m.captures.find((c) => c.name === 'method')!.node.text;
-    const call = m.captures.find((c) => c.name === 'call')!.node;
+  for (const call of nodesOfType(root, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') continue;
+    const method = fn.childForFieldName('attribute')?.text;
+    if (method !== 'add_argument' && method !== 'set_defaults') continue;
+    if (call.childForFieldName('arguments')?.type !== 'argument_list') continue;
     const args = callArgs(call);
     if (method === 'set_defaults') {
       for (const [name, kw] of args.keywords) out.push({ call, flags: [], dest: name, default: kw.value });

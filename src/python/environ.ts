@@ -11,7 +11,7 @@
 import type { Bindings } from './bindings';
 import type { SyntaxNode } from './parser';
 import { callArgs, stringLiteral, unparen } from './nodes';
-import { query } from './parser';
+import { nodesOfType } from './tree-cache';
 
 export interface EnvNameSite {
   /** The node that spells the name: a `string` literal, or the identifier of a keyword argument. */
@@ -24,13 +24,6 @@ export interface EnvNameSite {
   access: 'read' | 'write' | 'delete' | 'test';
 }
 
-const ENVIRON_QUERY = `
-[
-  (subscript value: (_) @obj subscript: (string) @name) @site
-  (call function: (_) @fn arguments: (argument_list) @args) @site
-  (comparison_operator (string) @name (_) @obj) @site
-]`;
-
 const METHOD_ACCESS: Record<string, EnvNameSite['access']> = {
   get: 'read',
   setdefault: 'write',
@@ -39,14 +32,14 @@ const METHOD_ACCESS: Record<string, EnvNameSite['access']> = {
 };
 
 /** Sites found per tree (several passes ask for the same file's sites in one round). */
-const sitesCache = new WeakMap<SyntaxNode, { bindings: Bindings; sites: EnvNameSite[] }>();
+const sitesCache = new WeakMap<object, { bindings: Bindings; sites: EnvNameSite[] }>();
 
-/** Every environment-variable name site in the file, in source order. */
+/** Every environment-variable name site in the file (`root`: the tree's root), in source order. */
 export function envNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
-  const hit = sitesCache.get(root);
+  const hit = sitesCache.get(root.tree);
   if (hit && hit.bindings === bindings) return hit.sites.slice();
   const sites = findEnvNameSites(root, bindings);
-  sitesCache.set(root, { bindings, sites });
+  sitesCache.set(root.tree, { bindings, sites });
   return sites.slice();
 }
 
@@ -71,29 +64,30 @@ function findEnvNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
     }
   };
 
-  for (const m of query(ENVIRON_QUERY).matches(root)) {
-    const site = m.captures.find((c) => c.name === 'site')!.node;
-    if (site.type === 'subscript') {
-      if (!isEnviron(m.captures.find((c) => c.name === 'obj')?.node)) continue;
-      const p = site.parent;
-      const access =
-        p?.type === 'assignment' && p.childForFieldName('left')?.id === site.id
-          ? 'write'
-          : p?.type === 'delete_statement'
-            ? 'delete'
-            : 'read';
-      add(m.captures.find((c) => c.name === 'name')!.node, access);
-      continue;
-    }
-    if (site.type === 'comparison_operator') {
-      const op = site.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ').replace(/\s+/g, ' ');
-      if (op !== 'in' && op !== 'not in') continue;
-      const [left, right] = site.namedChildren;
-      if (left.type === 'string' && isEnviron(right)) add(left, 'test');
-      continue;
-    }
-    // calls
-    const fn = m.captures.find((c) => c.name === 'fn')!.node;
+  // os.environ["X"], environ["X"]: read, written (assignment target) or deleted
+  for (const site of nodesOfType(root, 'subscript')) {
+    const names = site.childrenForFieldName('subscript').filter((n) => n.type === 'string');
+    if (names.length === 0 || !isEnviron(site.childForFieldName('value'))) continue;
+    const p = site.parent;
+    const access =
+      p?.type === 'assignment' && p.childForFieldName('left')?.id === site.id
+        ? 'write'
+        : p?.type === 'delete_statement'
+          ? 'delete'
+          : 'read';
+    for (const name of names) add(name, access);
+  }
+  // "X" in os.environ
+  for (const site of nodesOfType(root, 'comparison_operator')) {
+    const [left, right] = site.namedChildren;
+    if (left?.type !== 'string' || !right) continue;
+    const op = site.children.filter((c) => !c.isNamed).map((c) => c.text).join(' ').replace(/\s+/g, ' ');
+    if ((op === 'in' || op === 'not in') && isEnviron(right)) add(left, 'test');
+  }
+  // calls: os.getenv("X"), os.environ.get("X"), update(...), dict(os.environ, X=v), env={...}
+  for (const site of nodesOfType(root, 'call')) {
+    if (site.childForFieldName('arguments')?.type !== 'argument_list') continue;
+    const fn = site.childForFieldName('function')!;
     const args = callArgs(site);
     const q = bindings.qualify(fn);
     if (q === 'os.getenv' || q === 'os.putenv' || q === 'os.unsetenv') {

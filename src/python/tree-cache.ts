@@ -34,6 +34,7 @@ export const INDEXED_TYPES = [
   'decorated_definition',
   'string',
   'string_start',
+  'subscript',
 ] as const;
 export type IndexedType = (typeof INDEXED_TYPES)[number];
 
