@@ -18,6 +18,7 @@
  */
 import type { SyntaxNode } from './parser';
 import { SCOPE_TYPES, ancestor, unparen } from './nodes';
+import { perTree } from './tree-cache';
 
 export interface ImportedName {
   /** Local name the statement binds. */
@@ -108,19 +109,16 @@ type Range = readonly [number, number];
 const MODULE = -1;
 
 /** One Bindings per tree, shared by everyone who asks (see `Bindings.of`). */
-const shared = new WeakMap<object, Bindings>();
+const shared = perTree((root) => new Bindings(root));
 
 export class Bindings {
   /**
    * The Bindings of a whole tree, shared: the analysis, every pass of a round
    * and the importer ask the same questions of the same tree, and answers are
-   * cached. Trees are never edited, so the cache cannot go stale.
+   * cached (src/python/tree-cache.ts). A subtree gets a Bindings of its own.
    */
   static of(root: SyntaxNode): Bindings {
-    if (root.parent !== null) return new Bindings(root);
-    let b = shared.get(root.tree);
-    if (!b) shared.set(root.tree, (b = new Bindings(root)));
-    return b;
+    return root.parent !== null ? new Bindings(root) : shared(root);
   }
 
   private importList?: ImportStatement[];

@@ -11,7 +11,7 @@
 import type { Bindings } from './bindings';
 import type { SyntaxNode } from './parser';
 import { callArgs, stringLiteral, unparen } from './nodes';
-import { nodesOfType } from './tree-cache';
+import { nodesOfType, perTree } from './tree-cache';
 
 export interface EnvNameSite {
   /** The node that spells the name: a `string` literal, or the identifier of a keyword argument. */
@@ -32,14 +32,13 @@ const METHOD_ACCESS: Record<string, EnvNameSite['access']> = {
 };
 
 /** Sites found per tree (several passes ask for the same file's sites in one round). */
-const sitesCache = new WeakMap<object, { bindings: Bindings; sites: EnvNameSite[] }>();
+const sitesCache = perTree(() => new Map<Bindings, EnvNameSite[]>());
 
 /** Every environment-variable name site in the file (`root`: the tree's root), in source order. */
 export function envNameSites(root: SyntaxNode, bindings: Bindings): EnvNameSite[] {
-  const hit = sitesCache.get(root.tree);
-  if (hit && hit.bindings === bindings) return hit.sites.slice();
-  const sites = findEnvNameSites(root, bindings);
-  sitesCache.set(root.tree, { bindings, sites });
+  const byBindings = sitesCache(root);
+  let sites = byBindings.get(bindings);
+  if (!sites) byBindings.set(bindings, (sites = findEnvNameSites(root, bindings)));
   return sites.slice();
 }
 

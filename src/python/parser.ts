@@ -3,6 +3,7 @@
  */
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
+import { releaseTree, whenTreesReleased } from './tree-cache';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
@@ -26,6 +27,7 @@ function getParser(): Parser {
  * trees are never modified, so the second parse is answered from here.
  */
 let last: { text: string; tree: Tree } | undefined;
+whenTreesReleased(() => (last = undefined));
 let charsParsed = 0;
 
 /**
@@ -64,6 +66,7 @@ export interface TextEdit {
 export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit[], newText: string): Tree {
   if (edits.length === 0) return oldTree;
   if (last?.tree === oldTree) last = undefined;
+  releaseTree(oldTree); // what was cached about it describes the old text
   // One edit spanning all of them. tree-sitter's binding updates every node
   // object it has handed to JS on each edit call, and the passes have handed
   // thousands by now: one call per edit measured no faster than parsing afresh.

@@ -2,29 +2,60 @@
  * Facts computed once per parse tree and shared by everyone who asks in the
  * same round: the analysis, every pass and the importer look at one tree.
  *
- * The key is the tree-sitter Tree, so any node of it finds the same entry. A
- * tree is not modified while it is in use; `reparse` edits a tree in place
- * only when the engine moves on to the next text and never looks back, so an
- * entry never describes a tree that changed under it.
+ * Every per-tree cache of the engine is made here (`perTree`), keyed by the
+ * tree-sitter Tree, so any node of a tree finds the same entry. The engine
+ * says when it is done with a tree (`releaseTree`, `releaseTrees`): the
+ * entries go at once instead of waiting for a major GC to find the tree dead,
+ * which keeps the node objects they hold from piling up in V8's old space.
+ *
+ * A tree is not modified while it is in use: `reparse` edits a tree in place
+ * only when the engine moves on to the next text, and releases it first.
  */
-import type { SyntaxNode } from './parser';
+import type { SyntaxNode, Tree } from './parser';
 
-/** `compute(root)` once per tree; later calls with any root of that tree get the same value. */
-export function perTree<T>(compute: (root: SyntaxNode) => T): (root: SyntaxNode) => T {
+const caches: WeakMap<object, unknown>[] = [];
+/** Trees with entries since the last `releaseTrees`. */
+const held = new Set<Tree>();
+const onRelease: (() => void)[] = [];
+
+/** `compute(root)` once per tree: any node of that tree gets the same value. */
+export function perTree<T>(compute: (root: SyntaxNode) => T): (node: SyntaxNode) => T {
   const cache = new WeakMap<object, T>();
-  return (root: SyntaxNode): T => {
-    if (root.parent !== null) return compute(root); // a subtree: nothing to share
-    let value = cache.get(root.tree);
-    if (value === undefined) cache.set(root.tree, (value = compute(root)));
+  caches.push(cache);
+  return (node: SyntaxNode): T => {
+    const tree = node.tree;
+    let value = cache.get(tree);
+    if (value === undefined) {
+      cache.set(tree, (value = compute(tree.rootNode)));
+      held.add(tree);
+    }
     return value;
   };
+}
+
+/** Forget everything cached about `tree` (the engine is done with it). */
+export function releaseTree(tree: Tree): void {
+  for (const c of caches) c.delete(tree);
+  held.delete(tree);
+}
+
+/** Forget everything cached about every tree (a file is done), and the parser's last tree. */
+export function releaseTrees(): void {
+  for (const t of held) for (const c of caches) c.delete(t);
+  held.clear();
+  for (const f of onRelease) f();
+}
+
+/** Run `f` on `releaseTrees` (the parser drops the tree it keeps for the next caller). */
+export function whenTreesReleased(f: () => void): void {
+  onRelease.push(f);
 }
 
 /**
  * Node types that several passes scan the whole file for. One native walk
  * (`descendantsOfType`) collects all of them at once: a tree-sitter query or a
- * walk costs about the same whatever it finds, so one walk for seven lists is
- * several times cheaper than seven queries (docs/performance.md).
+ * walk costs about the same whatever it finds, so one walk for all the lists is
+ * several times cheaper than a query each (docs/performance.md).
  */
 export const INDEXED_TYPES = [
   'assignment',

@@ -8,6 +8,7 @@ import type { SupportFile } from '../core/edit';
 import { DecodeError, decodeSource, encodeSource } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
+import { releaseTrees } from '../python/tree-cache';
 import type { FileAnalysis } from '../analysis/types';
 
 export interface EngineOptions {
@@ -49,6 +50,14 @@ function result(rel: string, status: FileStatus, extra: Partial<FileResult> = {}
 }
 
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
+  try {
+    return convertBytes(rel, bytes, opts);
+  } finally {
+    releaseTrees(); // the file is done: drop what the engine cached about its trees
+  }
+}
+
+function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   if (bytes.length > opts.maxFileSize) {
     return result(rel, 'skipped', { reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });
   }

@@ -7,6 +7,7 @@ import type { Bindings } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
 import { isIntOption, type ArgOption } from '../../src/python/argparse';
 import { callArgs, unparen } from '../../src/python/nodes';
+import { perTree } from '../../src/python/tree-cache';
 import { INT_RETURNING } from '../../src/facts/torch-devices';
 
 /** `device`, `self.device`, `cfg.MODEL.DEVICE`, `device_type`, `torch_device`, `map_location`, `deviceType`. */
@@ -96,11 +97,11 @@ interface ScopeTable {
   globals: Set<string>;
 }
 
-const scopeTables = new WeakMap<object, Map<number, ScopeTable>>();
+/** Scope node id → its table, per tree. */
+const scopeTables = perTree(() => new Map<number, ScopeTable>());
 
 function scopeBindings(scope: SyntaxNode, name: string): Binding[] | 'global' {
-  let byScope = scopeTables.get(scope.tree);
-  if (!byScope) scopeTables.set(scope.tree, (byScope = new Map()));
+  const byScope = scopeTables(scope);
   let table = byScope.get(scope.id);
   if (!table) byScope.set(scope.id, (table = buildScopeTable(scope)));
   if (table.globals.has(name)) return 'global';
