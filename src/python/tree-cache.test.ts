@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, query } from './parser';
+import { INDEXED_TYPES, nodesOfType, perTree, releaseTree, releaseTrees } from './tree-cache';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function pyFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) pyFiles(p, out);
+    else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+describe('nodesOfType', () => {
+  const files = [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))];
+
+  it.each(INDEXED_TYPES.map((t) => [t]))('%s: the nodes a query for the type captures, in the same order', (type) => {
+    let found = 0;
+    for (const file of files) {
+      const root = parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).rootNode;
+      const viaQuery = query(`(${type}) @x`)
+        .captures(root)
+        .map((c) => `${c.node.startIndex}-${c.node.endIndex}`);
+      const viaIndex = nodesOfType(root, type).map((n) => `${n.type}:${n.startIndex}-${n.endIndex}`);
+      expect({ file, nodes: viaIndex }).toEqual({ file, nodes: viaQuery.map((r) => `${type}:${r}`) });
+      found += viaIndex.length;
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it('refuses a subtree (the index is of whole trees)', () => {
+    const root = parse('f(x)\n').rootNode;
+    expect(() => nodesOfType(root.namedChildren[0], 'call')).toThrow(/root node/);
+  });
+});
+
+describe('perTree', () => {
+  it('computes once per tree, for any node of it, and again after the tree is released', () => {
+    let calls = 0;
+    const size = perTree((root) => {
+      calls++;
+      return root.endIndex;
+    });
+    const tree = parse('a = 1\nb = 2\n');
+    const inner = tree.rootNode.namedChildren[1];
+    expect(size(tree.rootNode)).toBe(12);
+    expect(size(inner)).toBe(12); // the whole tree's value, not the subtree's
+    expect(calls).toBe(1);
+
+    releaseTree(tree);
+    expect(size(tree.rootNode)).toBe(12);
+    expect(calls).toBe(2);
+
+    releaseTrees();
+    size(inner);
+    expect(calls).toBe(3);
+  });
+
+  it('keeps trees apart', () => {
+    const text = perTree((root) => root.text);
+    const a = parse('x = 1\n');
+    const b = parse('y = 2\n');
+    expect(text(a.rootNode)).toBe('x = 1\n');
+    expect(text(b.rootNode)).toBe('y = 2\n');
+  });
+
+  it('releaseTrees also drops the parser\'s last tree', () => {
+    const a = parse('z = 3\n');
+    expect(parse('z = 3\n')).toBe(a);
+    releaseTrees();
+    expect(parse('z = 3\n')).not.toBe(a);
+  });
+});
