@@ -122,6 +122,7 @@ export class Bindings {
   }
 
   private importList?: ImportStatement[];
+  private importedLocals?: Set<string>;
   private readonly referenceCache = new Map<string, SyntaxNode[]>();
   private rootText?: string;
   private readonly scopeCache = new Map<number, ScopeBindings>();
@@ -165,9 +166,20 @@ export class Bindings {
     );
   }
 
+  /**
+   * Every local name an import of the file binds, in any scope. A name gets a
+   * qualified name only through an import, so any other name resolves to null
+   * without looking at scopes (most identifiers: locals, builtins, `self`).
+   */
+  private get importedNames(): Set<string> {
+    return (this.importedLocals ??= new Set(this.imports.flatMap((s) => s.names.map((n) => n.local))));
+  }
+
   /** Qualified name an identifier refers to at its position, or null. */
   resolve(ident: SyntaxNode): string | null {
     const name = ident.text;
+    // the walk is the reference (test/bindings-differential.test.ts): no shortcut there
+    if (!this.options.walkOnly && !this.importedNames.has(name)) return null;
     const chain = this.fastChain(ident);
     if (chain) {
       for (const idx of chain) {
