@@ -123,6 +123,7 @@ export class Bindings {
 
   private importList?: ImportStatement[];
   private importedLocals?: Set<string>;
+  private moduleImportList?: ImportStatement[];
   private readonly referenceCache = new Map<string, SyntaxNode[]>();
   private rootText?: string;
   private readonly scopeCache = new Map<number, ScopeBindings>();
@@ -155,7 +156,7 @@ export class Bindings {
 
   /** Import statements of the module scope (including those nested in module-level if/try). */
   get moduleImports(): ImportStatement[] {
-    return this.imports.filter((s) => s.scope.type === 'module');
+    return (this.moduleImportList ??= this.imports.filter((s) => s.scope.type === 'module'));
   }
 
   /** Does the file import `module` or anything below it at module level (TYPE_CHECKING excluded)? */
