@@ -23,10 +23,14 @@ import { errorText } from './files';
  * native memory; their JS wrappers are small and long-lived enough to reach
  * V8's old generation, which V8 collects only when its own (small) heap grows.
  * Without help a run over a large repository keeps most trees it ever built
- * (260 MB for the 1M-line benchmark corpus, parse alone); a GC every few MB of
- * source keeps it flat for a few percent of the time (docs/performance.md).
+ * (260 MB for the 1M-line benchmark corpus, parse alone); a forced GC now and
+ * then keeps it flat. Between two GCs the garbage trees pile up (each changed
+ * file is parsed three times), so the interval sets the height of the saw
+ * tooth: on the 1M-line corpus with two workers, 2 MiB gave 331-352 MB peak,
+ * 1 MiB 309-318 MB, 512 KiB 284-291 MB, for 5-10% more time than 2 MiB
+ * (docs/performance.md).
  */
-export const COLLECT_EVERY_CHARS = 2 * 1024 * 1024;
+export const COLLECT_EVERY_CHARS = 512 * 1024;
 
 let gcFn: (() => void) | null | undefined;
 let collectedAt = 0;
