@@ -24,13 +24,18 @@ import { errorText } from './files';
  * V8's old generation, which V8 collects only when its own (small) heap grows.
  * Without help a run over a large repository keeps most trees it ever built
  * (260 MB for the 1M-line benchmark corpus, parse alone); a forced GC now and
- * then keeps it flat. Between two GCs the garbage trees pile up (each changed
+ * then keeps it flat. Between two GCs the dead trees pile up (each changed
  * file is parsed three times), so the interval sets the height of the saw
- * tooth: on the 1M-line corpus with two workers, 2 MiB gave 331-352 MB peak,
- * 1 MiB 309-318 MB, 512 KiB 284-291 MB, for 5-10% more time than 2 MiB
- * (docs/performance.md).
+ * tooth (docs/performance.md):
+ *
+ * - a worker: every 512 Ki characters. Its heap is small, so a GC is cheap,
+ *   and each worker has its own saw tooth. Two workers, 1M-line corpus: 2 Mi
+ *   gave 331-352 MB peak, 512 Ki 284-291 MB, for 5-10% more time.
+ * - the main thread (in-process runs): every 2 Mi characters. It holds the
+ *   run's records, so each GC costs more, and it is alone. CLI `convert
+ *   --jobs 1`: 512 Ki took 70-76 s against 60-68 s for 2 Mi.
  */
-export const COLLECT_EVERY_CHARS = 512 * 1024;
+export const COLLECT_EVERY_CHARS = isMainThread ? 2 * 1024 * 1024 : 512 * 1024;
 
 let gcFn: (() => void) | null | undefined;
 let collectedAt = 0;
