@@ -8,16 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from '../src/python/parser';
 import { Bindings } from '../src/python/bindings';
-import { stdlibDir } from './python';
-
-function pyFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && !e.isSymbolicLink()) pyFiles(p, out);
-    else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
+import { pyFiles, stdlibDir } from './python';
 
 /** The names real code shadows and our passes ask about, plus every identifier's own name. */
 const PROBES = ['torch', 'cuda', 'os', 'np', 'self', 'x'];

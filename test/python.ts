@@ -3,6 +3,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** The Debian interpreter when present (its stdlib is what the stdlib test converts), else python3 on PATH. */
 export function python(): string {
@@ -32,4 +33,14 @@ export function cpythonParseErrors(files: string[]): { file: string; error: stri
 
 export function stdlibDir(): string {
   return execFileSync(python(), ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+}
+
+/** Every `.py` file under `dir`, sorted, recursively (symbolic links not followed). */
+export function pyFiles(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) pyFiles(p, out);
+    else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
 }

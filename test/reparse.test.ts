@@ -11,17 +11,10 @@ import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { parse, reparse, type TextEdit, type Tree } from '../src/python/parser';
 import { applyEdits } from '../src/core/apply';
+import { pyFiles } from './python';
 
 const ROOT = path.join(__dirname, '..');
 
-function pyFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) pyFiles(p, out);
-    else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 const reference = new Parser();
 reference.setLanguage(Python as unknown as Parser.Language);

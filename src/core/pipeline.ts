@@ -133,7 +133,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     const nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
     const after = syntaxErrors(nextTree);
     if (after.count > 0) {
-      tree = parse(text);
+      tree = parse(text); // the old tree was edited into `next`'s: parse this round's text again
       const culprits = findCulprits(text, sel.accepted);
       for (const c of culprits) {
         disabled.add(c);

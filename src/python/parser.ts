@@ -23,8 +23,9 @@ function getParser(): Parser {
 
 /**
  * The last text parsed on this thread and its tree: the analysis and the
- * conversion of one file parse the same decoded text one after the other, and
- * trees are never modified, so the second parse is answered from here.
+ * conversion of one file parse the same decoded text one after the other, so
+ * the second parse is answered from here. `reparse`, which edits a tree in
+ * place, and `releaseTrees` (a file is done) empty it.
  */
 let last: { text: string; tree: Tree } | undefined;
 whenTreesReleased(() => (last = undefined));
@@ -65,7 +66,7 @@ export interface TextEdit {
  */
 export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit[], newText: string): Tree {
   if (edits.length === 0) return oldTree;
-  if (last?.tree === oldTree) last = undefined;
+  last = undefined;
   releaseTree(oldTree); // what was cached about it describes the old text
   // One edit spanning all of them. tree-sitter's binding updates every node
   // object it has handed to JS on each edit call, and the passes have handed

@@ -2,17 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, query } from './parser';
 import { INDEXED_TYPES, nodesOfType, perTree, releaseTree, releaseTrees } from './tree-cache';
+import { pyFiles } from '../../test/python';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function pyFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) pyFiles(p, out);
-    else if (e.isFile() && e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 describe('nodesOfType', () => {
   const files = [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))];
