@@ -117,8 +117,7 @@ export function analyzePythonTree(root: SyntaxNode, bindings: Bindings, text: st
   // kernel builders, advice.
   const kernelDecorated = new Set<number>(); // decorator expression nodes already reported as kernels
   reportKernels(root, bindings, add, kernelDecorated);
-  const locals = new Set(bindings.imports.flatMap((s) => s.names.map((n) => n.local)));
-  for (const local of [...locals].sort()) {
+  for (const local of [...bindings.importedNames].sort()) {
     for (const ref of bindings.references(local)) {
       const q = bindings.resolve(ref);
       if (q === null) continue;

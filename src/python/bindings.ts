@@ -172,7 +172,7 @@ export class Bindings {
    * qualified name only through an import, so any other name resolves to null
    * without looking at scopes (most identifiers: locals, builtins, `self`).
    */
-  private get importedNames(): Set<string> {
+  get importedNames(): ReadonlySet<string> {
     return (this.importedLocals ??= new Set(this.imports.flatMap((s) => s.names.map((n) => n.local))));
   }
 

@@ -13,36 +13,30 @@
  */
 import type { SyntaxNode, Tree } from './parser';
 
-const caches: WeakMap<object, unknown>[] = [];
-/** Trees with entries since the last `releaseTrees`. */
-const held = new Set<Tree>();
+/** Every cache `perTree` made; `releaseTrees` swaps in empty maps, so no tree is ever held strongly. */
+const caches: { map: WeakMap<object, unknown> }[] = [];
 const onRelease: (() => void)[] = [];
 
 /** `compute(root)` once per tree: any node of that tree gets the same value. */
 export function perTree<T>(compute: (root: SyntaxNode) => T): (node: SyntaxNode) => T {
-  const cache = new WeakMap<object, T>();
+  const cache = { map: new WeakMap<object, T>() };
   caches.push(cache);
   return (node: SyntaxNode): T => {
     const tree = node.tree;
-    let value = cache.get(tree);
-    if (value === undefined) {
-      cache.set(tree, (value = compute(tree.rootNode)));
-      held.add(tree);
-    }
+    let value = cache.map.get(tree);
+    if (value === undefined) cache.map.set(tree, (value = compute(tree.rootNode)));
     return value;
   };
 }
 
 /** Forget everything cached about `tree` (the engine is done with it). */
 export function releaseTree(tree: Tree): void {
-  for (const c of caches) c.delete(tree);
-  held.delete(tree);
+  for (const c of caches) c.map.delete(tree);
 }
 
 /** Forget everything cached about every tree (a file is done), and the parser's last tree. */
 export function releaseTrees(): void {
-  for (const t of held) for (const c of caches) c.delete(t);
-  held.clear();
+  for (const c of caches) c.map = new WeakMap();
   for (const f of onRelease) f();
 }
 
