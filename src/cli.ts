@@ -3,30 +3,30 @@
  *
  * Exit codes: 0 success (diff: nothing would change); 1 diff: something would
  * change, analyze --fail-on: a finding at or above the level; 2 some file failed
- * (unreadable, undecodable, unparsable, or a pass was reverted); 3 the run could
- * not start (bad arguments, refused paths).
+ * (unreadable, undecodable, unparsable, unwritable, or a pass was reverted);
+ * 3 the run could not start (bad arguments, refused paths, a lock held);
+ * 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what was done).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
 import { selectPassIds, UsageError } from './runner/passes';
-import { REPORT_DIR_NAME, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
+import { REPORT_DIR_NAME, REPORT_FILES, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
 import { analysisReportMakers, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
 import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
 import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
-import { isWithin } from './runner/files';
-import { resolveJobs } from './runner/pool';
+import { defaultJobs, resolveJobs } from './runner/pool';
+import { ANALYSIS_DIR_SUFFIX } from './runner/plan';
+import { openSession } from './runner/session';
+import { JOURNAL_NAME } from './runner/journal';
+import { WriteError } from './runner/safe-fs';
 import { Progress, type ProgressOptions } from './runner/progress';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
 
 export const EXIT = { ok: 0, wouldChange: 1, findings: 1, failures: 2, usage: 3 } as const;
-
-/** Default report folder of `analyze`: beside the source, never inside it. */
-export const ANALYSIS_DIR_SUFFIX = '_npu-analysis';
 
 interface CommonArgs {
   only?: string[];
@@ -53,102 +53,120 @@ const processIo: Io = {
   progress: { stream: process.stderr },
 };
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  let code: number = EXIT.ok;
-  const fail = (msg: string) => {
-    io.stderr(`ascendify: ${msg}\n`);
-    code = EXIT.usage;
-  };
-  try {
-    await yargs(argv)
-      .scriptName('ascendify')
-      .usage('$0 <command> [options]\n\nMigrate CUDA PyTorch code to Huawei Ascend NPUs (torch_npu).')
-      .option('only', { type: 'string', array: true, describe: 'run only these passes (ids, comma-separated or repeated)' })
-      .option('skip', { type: 'string', array: true, describe: 'do not run these passes' })
-      .option('unsafe', { type: 'boolean', default: false, describe: 'also apply fixes marked unsafe (they are always listed)' })
-      .option('transfer-to-npu', {
-        type: 'boolean',
-        default: false,
-        describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files',
-      })
-      .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })
-      .option('jobs', {
-        alias: 'j',
-        type: 'number',
-        describe: 'convert on this many threads (default: one per core; small repositories run on one)',
-      })
-      .command(
-        'convert <src>',
-        'convert a repository or file into a new tree (the source is never written)',
-        (y) =>
-          y
-            .positional('src', { type: 'string', demandOption: true, describe: 'repository directory or .py file' })
-            .option('output', { alias: 'o', type: 'string', describe: 'output path (default: <src>_npu beside the source)' })
-            .option('report-dir', { type: 'string', describe: `report folder (default: <output>/${REPORT_DIR_NAME})` })
-            .option('force', { type: 'boolean', default: false, describe: 'write into an existing, non-empty output' })
-            .option('in-place', { type: 'boolean', default: false, describe: 'rewrite the source files themselves (atomic writes)' }),
-        async (args) => {
-          code = await runCommand(args.inPlace ? 'in-place' : 'convert', args.src, args, io, {
-            out: args.output,
-            reportDir: args['report-dir'],
-            force: args.force,
-          });
-        },
-      )
-      .command(
-        'diff <src>',
-        'preview: print the unified diff of the conversion and write nothing (exit 1 when something would change)',
-        (y) =>
-          y
-            .positional('src', { type: 'string', demandOption: true })
-            .option('color', { type: 'boolean', describe: 'colour the diff (default: when stdout is a terminal)' }),
-        async (args) => {
-          code = await runCommand('diff', args.src, args, io, { color: args.color });
-        },
-      )
-      .command(
-        'analyze <src>',
-        'report what the conversion cannot do automatically (unsupported APIs, custom CUDA code, dependencies, scripts, advice); converts and writes nothing else',
-        (y) =>
-          y
-            .positional('src', { type: 'string', demandOption: true, describe: 'repository directory or file' })
-            .option('report-dir', {
-              type: 'string',
-              describe: `report folder (default: <src>${ANALYSIS_DIR_SUFFIX} beside the source; a folder inside the source is left out of the analysis)`,
-            })
-            .option('fail-on', {
-              type: 'string',
-              choices: [...SEVERITIES, 'none'],
-              default: 'none',
-              describe: 'exit 1 when a finding at or above this level exists (CI gate)',
-            }),
-        async (args) => {
-          if (code === EXIT.usage) return; // an invalid --fail-on was reported; yargs still calls the handler
-          code = await analyzeCommand(args.src, args, io, { reportDir: args['report-dir'], failOn: args['fail-on'] as Severity | 'none' });
-        },
-      )
-      .command('passes', 'list the passes with their id, levels and summary', {}, () => {
-        const width = Math.max(...PASSES.map((p) => p.id.length));
-        for (const p of PASSES) io.stdout(`${p.id.padEnd(width)}  ${p.levels.join(',').padEnd(18)}  ${p.summary}\n`);
-      })
-      .demandCommand(1, 'choose a command: convert, diff, analyze or passes')
-      .strict()
-      .version(VERSION)
-      .help()
-      .wrap(Math.min(110, process.stdout.columns || 100))
-      .fail((msg, err) => {
-        if (err) throw err;
-        fail(msg);
-      })
-      .exitProcess(false)
-      .parseAsync();
-  } catch (e) {
-    if (e instanceof UsageError) fail(e.message);
-    else throw e;
-  }
-  return code;
+/** The command line as parsed, before any check of ours. */
+interface Args extends CommonArgs {
+  _: (string | number)[];
+  src?: string;
+  output?: string;
+  'report-dir'?: string;
+  force?: boolean;
+  'in-place'?: boolean;
+  'allow-dirty'?: boolean;
+  color?: boolean;
+  'fail-on'?: string;
+  help?: boolean;
+  version?: boolean;
 }
+
+function parser(argv: string[], onFail: (msg: string) => void) {
+  return yargs(argv)
+    .scriptName('ascendify')
+    .usage('$0 <command> [options]\n\nMigrate CUDA PyTorch code to Huawei Ascend NPUs (torch_npu).')
+    .parserConfiguration({ 'camel-case-expansion': false })
+    .option('only', { type: 'string', array: true, describe: 'run only these passes (ids, comma-separated or repeated)' })
+    .option('skip', { type: 'string', array: true, describe: 'do not run these passes' })
+    .option('unsafe', { type: 'boolean', default: false, describe: 'also apply fixes marked unsafe (they are always listed)' })
+    .option('transfer-to-npu', {
+      type: 'boolean',
+      default: false,
+      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files',
+    })
+    .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })
+    .option('jobs', {
+      alias: 'j',
+      type: 'number',
+      describe: `convert on this many threads (default: one per core; at most ${MAX_JOBS_PER_CORE} per core; small repositories run on one)`,
+    })
+    .command('convert <src>', 'convert a repository or file into a new tree (the source is never written)', (y) =>
+      y
+        .positional('src', { type: 'string', demandOption: true, describe: 'repository directory or .py file' })
+        .option('output', { alias: 'o', type: 'string', describe: 'output path (default: <src>_npu beside the source)' })
+        .option('report-dir', { type: 'string', describe: `report folder (default: <output>/${REPORT_DIR_NAME})` })
+        .option('force', { type: 'boolean', default: false, describe: 'write into an existing, non-empty output' })
+        .option('in-place', { type: 'boolean', default: false, describe: 'rewrite the source files themselves (atomic writes)' })
+        .option('allow-dirty', { type: 'boolean', default: false, describe: 'with --in-place: rewrite files that have uncommitted git changes' }),
+    )
+    .command('diff <src>', 'preview: print the unified diff of the conversion and write nothing (exit 1 when something would change)', (y) =>
+      y
+        .positional('src', { type: 'string', demandOption: true })
+        .option('color', { type: 'boolean', describe: 'colour the diff (default: when stdout is a terminal)' }),
+    )
+    .command(
+      'analyze <src>',
+      'report what the conversion cannot do automatically (unsupported APIs, custom CUDA code, dependencies, scripts, advice); converts and writes nothing else',
+      (y) =>
+        y
+          .positional('src', { type: 'string', demandOption: true, describe: 'repository directory or file' })
+          .option('report-dir', {
+            type: 'string',
+            describe: `report folder (default: <src>${ANALYSIS_DIR_SUFFIX} beside the source; a folder inside the source is left out of the analysis)`,
+          })
+          .option('fail-on', {
+            type: 'string',
+            choices: [...SEVERITIES, 'none'],
+            default: 'none',
+            describe: 'exit 1 when a finding at or above this level exists (CI gate)',
+          }),
+    )
+    .command('passes', 'list the passes with their id, levels and summary')
+    .demandCommand(1, 'choose a command: convert, diff, analyze or passes')
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => onFail(msg ?? err?.message ?? 'invalid arguments'))
+    .exitProcess(false);
+}
+
+/**
+ * Parse, check everything, then run. Nothing runs unless the whole command
+ * line is valid: an unknown option or positional, a conflict or an empty pass
+ * list is one line on stderr and exit 3, with nothing written.
+ */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let failure: string | undefined;
+  let args: Args;
+  try {
+    args = (await parser(argv, (msg) => (failure ??= msg)).parseAsync()) as unknown as Args;
+  } catch (e) {
+    failure ??= e instanceof Error ? e.message : String(e);
+    args = { _: [] };
+  }
+  const usage = (msg: string) => {
+    io.stderr(`ascendify: ${msg}\n`);
+    return EXIT.usage;
+  };
+  if (failure) return usage(failure);
+  if (args.help || args.version) return EXIT.ok; // yargs printed them
+  try {
+    const command = String(args._[0]);
+    if (command === 'passes') {
+      const width = Math.max(...PASSES.map((p) => p.id.length));
+      for (const p of PASSES) io.stdout(`${p.id.padEnd(width)}  ${p.levels.join(',').padEnd(18)}  ${p.summary}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'diff') return await diffCommand(args, io);
+    if (command === 'analyze') return await analyzeCommand(args, io, argv);
+    return await convertCommand(args, io, argv);
+  } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    throw e;
+  }
+}
+
+/** More threads than this per core only cost memory (each worker holds its own engine and trees). */
+export const MAX_JOBS_PER_CORE = 4;
 
 /** The engine options every converting command reads from its arguments. */
 function engineOptions(args: CommonArgs, analysis: boolean): EngineOptions {
@@ -169,38 +187,101 @@ function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progr
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const max = MAX_JOBS_PER_CORE * defaultJobs();
+  if (jobs > max) throw new UsageError(`--jobs ${jobs}: at most ${max} on this machine (${MAX_JOBS_PER_CORE} per core); more threads only cost memory`);
   if (!io.progress) return { jobs };
   const progress = new Progress({ ...io.progress, quiet: args.quiet });
   return progress.enabled ? { jobs, progress, onProgress: (d, t) => progress.update(d, t) } : { jobs };
 }
 
-async function runCommand(
-  mode: RunMode,
-  src: string,
-  args: CommonArgs,
-  io: Io,
-  extra: { out?: string; reportDir?: string; force?: boolean; color?: boolean },
-): Promise<number> {
-  const engine = engineOptions(args, mode !== 'diff');
+async function diffCommand(args: Args, io: Io): Promise<number> {
+  const engine = engineOptions(args, false);
   const { jobs, progress, onProgress } = runControls(args, io);
-  const req = { src, mode, out: extra.out, force: extra.force, engine, jobs, onProgress };
-  const plan = planRun(req);
-  const reportDir = mode === 'diff' ? undefined : resolveReportDir(mode, plan.src, plan.out, plan.singleFile, extra.reportDir);
-  const result = await executeRun(req, plan).finally(() => progress?.finish());
+  const req = { src: args.src!, mode: 'diff' as const, engine, jobs, onProgress };
+  const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
+  const color = args.color ?? (io.isTTY && !process.env.NO_COLOR);
+  io.stdout(color ? colorize(result.patch) : result.patch);
+  if (!args.quiet) io.stderr(summaryText(result, `ascendify diff ${args.src} (nothing written)`));
+  if (hasFailures(result)) return EXIT.failures;
+  return result.patch ? EXIT.wouldChange : EXIT.ok;
+}
 
-  if (mode === 'diff') {
-    const color = extra.color ?? (io.isTTY && !process.env.NO_COLOR);
-    io.stdout(color ? colorize(result.patch) : result.patch);
-    if (!args.quiet) io.stderr(summaryText(result, `ascendify diff ${src} (nothing written)`));
-    if (hasFailures(result)) return EXIT.failures;
-    return result.patch ? EXIT.wouldChange : EXIT.ok;
+/** Report files a convert run writes (stale ones are removed before it starts). */
+function reportNames(): string[] {
+  const analysis = Object.keys(analysisReportMakers([], { name: '', version: VERSION, pythonFiles: 0, otherFiles: 0, failedFiles: 0 }));
+  return [...REPORT_FILES, ...analysis, JOURNAL_NAME];
+}
+
+async function convertCommand(args: Args, io: Io, argv: string[]): Promise<number> {
+  const inPlace = args['in-place'] === true;
+  if (inPlace && args.output !== undefined) throw new UsageError('--in-place and --output exclude each other: --in-place rewrites the source, --output names a new tree');
+  if (inPlace && args.force) throw new UsageError('--force has no meaning with --in-place (it allows writing into an existing output)');
+  if (!inPlace && args['allow-dirty']) throw new UsageError('--allow-dirty applies to --in-place only');
+  const mode: RunMode = inPlace ? 'in-place' : 'convert';
+  const engine = engineOptions(args, true);
+  const { jobs, progress, onProgress } = runControls(args, io);
+  const stop = new AbortController();
+  const req = { src: args.src!, mode, out: args.output, force: args.force, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal };
+  const session = openSession(req, { command: commandLine(argv), allowDirty: args['allow-dirty'], reportNames: reportNames() });
+  const signals = trapSignals(stop, io);
+  try {
+    const result = await session.run().finally(() => progress?.finish());
+    const title = inPlace ? `ascendify convert --in-place ${args.src}` : `ascendify convert ${args.src} -> ${result.out}`;
+    const summary = summaryText(result, title, result.reportDir);
+    const written = writeOrSay(io, () => {
+      writeReports(session.reports, result, VERSION, summary);
+      writeReportFiles(session.reports, analysisReportMakers(result.findings, analysisMeta(result)));
+      session.close();
+    });
+    if (!args.quiet) io.stdout(summary);
+    if (signals.caught) return signals.exitCode;
+    return hasFailures(result) || !written ? EXIT.failures : EXIT.ok;
+  } finally {
+    session.close();
+    signals.release();
   }
-  const title = mode === 'in-place' ? `ascendify convert --in-place ${src}` : `ascendify convert ${src} -> ${result.out}`;
-  const summary = summaryText(result, title, reportDir);
-  writeReports(reportDir!, result, VERSION, summary);
-  writeReportFiles(reportDir!, analysisReportMakers(result.findings, analysisMeta(result)));
-  if (!args.quiet) io.stdout(summary);
-  return hasFailures(result) ? EXIT.failures : EXIT.ok;
+}
+
+/** Write the reports; a failure (a full disk) is said on stderr and returns false. */
+function writeOrSay(io: Io, write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    io.stderr(`ascendify: cannot write the reports: ${e.reason}\n`);
+    return false;
+  }
+}
+
+function commandLine(argv: string[]): string {
+  return ['ascendify', ...argv].join(' ').slice(0, 300);
+}
+
+/**
+ * SIGINT / SIGTERM during a writing run: the first stops it cleanly (files in
+ * progress finish, the reports of what was done are written, exit 130 / 143);
+ * a second exits at once (the journal then says what was written).
+ */
+function trapSignals(stop: AbortController, io: Io): { caught: boolean; exitCode: number; release: () => void } {
+  const state = { caught: false, exitCode: EXIT.ok as number, release: () => {} };
+  const on = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGINT' ? 130 : 143;
+    if (state.caught) process.exit(code);
+    state.caught = true;
+    state.exitCode = code;
+    io.stderr(`ascendify: ${sig}: finishing the files in progress and writing the reports (send it again to stop at once)\n`);
+    stop.abort(`stopped by ${sig}`);
+  };
+  const int = () => on('SIGINT');
+  const term = () => on('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  state.release = () => {
+    process.off('SIGINT', int);
+    process.off('SIGTERM', term);
+  };
+  return state;
 }
 
 function analysisMeta(result: RunResult): AnalysisMeta {
@@ -214,52 +295,30 @@ function analysisMeta(result: RunResult): AnalysisMeta {
 }
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
-async function analyzeCommand(src: string, args: CommonArgs, io: Io, extra: { reportDir?: string; failOn: Severity | 'none' }): Promise<number> {
+async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<number> {
   const engine = engineOptions(args, true);
-  let real = path.resolve(src);
-  try {
-    real = fs.realpathSync(src);
-  } catch {
-    // planRun reports it
-  }
-  const singleFile = fs.existsSync(real) && fs.statSync(real).isFile();
-  const reportDir = extra.reportDir ? path.resolve(extra.reportDir) : defaultAnalysisDir(src, singleFile);
-  const inside = !singleFile && (isWithin(reportDir, real) || isWithin(reportDir, path.resolve(src)));
-  if (inside && (reportDir === real || reportDir === path.resolve(src))) {
-    throw new UsageError(`report folder ${reportDir} is the source itself; choose another`);
-  }
-  // A report folder the user put inside the source is left out of the analysis.
-  const skipDirs = inside ? [reportDir, path.join(real, path.relative(path.resolve(src), reportDir))] : [];
   const { jobs, progress, onProgress } = runControls(args, io);
-  const req = { src, mode: 'analyze' as const, engine, skipDirs, jobs, onProgress };
-  const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
-  const meta = analysisMeta(result);
-  const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${src} (nothing converted)`, reportDir);
-  writeReportFiles(reportDir, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
-  if (!args.quiet) io.stdout(summary);
-  if (hasFailures(result)) return EXIT.failures;
-  return extra.failOn !== 'none' && failsOn(result.findings, extra.failOn) ? EXIT.findings : EXIT.ok;
-}
-
-export function defaultAnalysisDir(src: string, singleFile: boolean): string {
-  const resolved = path.resolve(src).replace(/[\\/]+$/, '');
-  if (!singleFile) return `${resolved}${ANALYSIS_DIR_SUFFIX}`;
-  const ext = path.extname(resolved);
-  return path.join(path.dirname(resolved), `${path.basename(resolved, ext)}${ANALYSIS_DIR_SUFFIX}`);
-}
-
-function resolveReportDir(mode: RunMode, src: string, out: string | undefined, singleFile: boolean, given?: string): string {
-  if (given) {
-    const dir = path.resolve(given);
-    if (mode !== 'in-place' && isWithin(dir, src)) throw new UsageError(`report folder ${dir} is inside the source; choose one outside it`);
-    return dir;
+  const stop = new AbortController();
+  const req = { src: args.src!, mode: 'analyze' as const, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal };
+  const session = openSession(req, { command: commandLine(argv), reportNames: reportNames() });
+  const signals = trapSignals(stop, io);
+  try {
+    const result = await session.run().finally(() => progress?.finish());
+    const meta = analysisMeta(result);
+    const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${args.src} (nothing converted)`, result.reportDir);
+    const written = writeOrSay(io, () => {
+      writeReportFiles(session.reports, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
+      session.close();
+    });
+    if (!args.quiet) io.stdout(summary);
+    if (signals.caught) return signals.exitCode;
+    if (hasFailures(result) || !written) return EXIT.failures;
+    const failOn = (args['fail-on'] ?? 'none') as Severity | 'none';
+    return failOn !== 'none' && failsOn(result.findings, failOn) ? EXIT.findings : EXIT.ok;
+  } finally {
+    session.close();
+    signals.release();
   }
-  if (mode === 'in-place') return path.join(singleFile ? path.dirname(src) : src, REPORT_DIR_NAME);
-  if (singleFile) {
-    const ext = path.extname(out!);
-    return path.join(path.dirname(out!), `${path.basename(out!, ext)}.${REPORT_DIR_NAME}`);
-  }
-  return path.join(out!, REPORT_DIR_NAME);
 }
 
 export function parseSize(s: string | undefined): number {

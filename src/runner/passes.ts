@@ -19,9 +19,13 @@ export function selectPassIds(only: readonly string[] = [], skip: readonly strin
   const split = (xs: readonly string[]) => xs.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
   const o = split(only);
   const s = split(skip);
+  if (only.length > 0 && o.length === 0) throw new UsageError('--only: no pass id given');
+  if (skip.length > 0 && s.length === 0) throw new UsageError('--skip: no pass id given');
   const unknown = [...o, ...s].filter((id) => !byId.has(id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown pass id: ${unknown.join(', ')} (known: ${PASSES.map((p) => p.id).join(', ')})`);
   }
-  return PASSES.filter((p) => (o.length === 0 || o.includes(p.id)) && !s.includes(p.id)).map((p) => p.id);
+  const ids = PASSES.filter((p) => (o.length === 0 || o.includes(p.id)) && !s.includes(p.id)).map((p) => p.id);
+  if (ids.length === 0) throw new UsageError(`no pass left to run (--only ${o.join(',') || '(all)'} --skip ${s.join(',')})`);
+  return ids;
 }

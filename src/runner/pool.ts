@@ -54,6 +54,12 @@ export interface PoolOptions {
   batchFiles?: number;
   /** Worker script (default: worker.js beside this module, or dist/ under ts-jest). */
   workerScript?: string;
+  /**
+   * Stop early: no file is started once it is aborted; files already handed to
+   * a worker finish (a worker is never stopped inside tree-sitter) and are
+   * delivered. The promise then resolves with fewer results than tasks.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PoolStats {
@@ -112,15 +118,16 @@ export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts
   const totalBytes = tasks.reduce((s, t) => s + t.size, 0);
   const minParallel = opts.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
   if (jobs <= 1 || tasks.length <= 1 || totalBytes < minParallel) {
-    await convertInProcess(tasks, opts.engine, onResult);
+    await convertInProcess(tasks, opts.engine, onResult, opts.signal);
     return { mode: 'in-process', workers: 0, files: tasks.length, batches: 0 };
   }
   return new WorkerPool<T>(tasks, opts, jobs, onResult).run();
 }
 
-async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>): Promise<void> {
+async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>, signal?: AbortSignal): Promise<void> {
   let last = performance.now();
   for (const t of tasks) {
+    if (signal?.aborted) return;
     onResult(readAndConvert(t.rel, t.abs, engine), t);
     const now = performance.now();
     if (now - last >= YIELD_EVERY_MS) {
@@ -193,6 +200,7 @@ class WorkerPool<T extends FileTask> {
   run(): Promise<PoolStats> {
     return new Promise<PoolStats>((resolve, reject) => {
       this.settle = { resolve, reject };
+      this.opts.signal?.addEventListener('abort', () => this.checkDone(), { once: true });
       // no more workers than there are batches to give them
       const n = Math.min(this.jobs, this.tasks.length);
       for (let i = 0; i < n; i++) this.slots.push(this.spawn());
@@ -219,6 +227,7 @@ class WorkerPool<T extends FileTask> {
   }
 
   private hasWork(): boolean {
+    if (this.opts.signal?.aborted) return false;
     return this.retry.length > 0 || this.next < this.order.length;
   }
 
@@ -301,7 +310,10 @@ class WorkerPool<T extends FileTask> {
   }
 
   private checkDone(): void {
-    if (this.finished || this.done < this.tasks.length) return;
+    if (this.finished) return;
+    // stopped early: done once every batch handed out has come back
+    const drained = this.opts.signal?.aborted === true && this.slots.every((s) => s.pending.size === 0);
+    if (this.done < this.tasks.length && !drained) return;
     this.finished = true;
     void this.stopAll().then(() =>
       this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount }),

@@ -4,9 +4,8 @@
  * Everything here is a pure function of the run's results: sorted, relative
  * paths, no timestamps.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { RunResult } from './run';
+import type { RootedWriter } from './safe-fs';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
 
@@ -84,7 +83,7 @@ export function changesJson(run: RunResult, version: string): string {
 
 export const REPORT_FILES = ['change_list.csv', 'manual_changes.csv', 'files.csv', 'changes.json', 'changes.patch', 'summary.txt'];
 
-export function writeReports(dir: string, run: RunResult, version: string, summary: string): void {
+export function writeReports(dir: RootedWriter, run: RunResult, version: string, summary: string): void {
   writeReportFiles(dir, {
     'change_list.csv': () => changeListCsv(run),
     'manual_changes.csv': () => manualCsv(run),
@@ -99,15 +98,17 @@ export function writeReports(dir: string, run: RunResult, version: string, summa
  * Make each report file and write it, one at a time: a large repository's
  * reports are tens of MB each, and none is kept once written.
  */
-export function writeReportFiles(dir: string, files: Record<string, () => string>): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
+export function writeReportFiles(dir: RootedWriter, files: Record<string, () => string>): void {
+  for (const [name, make] of Object.entries(files)) dir.writeFile(name, make(), 0o644);
 }
 
 /** The one-screen summary printed at the end of a run. */
 export function summaryText(run: RunResult, title: string, reportDir?: string): string {
   const c = run.counts;
   const lines: string[] = [title];
+  if (run.stopped) {
+    lines.push(`  STOPPED       ${run.stopped}: ${c.notDone} of ${c.scanned + c.notDone} Python files not done${run.out ? ' (not in the output)' : ''}; the reports cover what was done`);
+  }
   lines.push(
     `  python files  ${c.scanned} scanned: ${c.changed} changed, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
   );

@@ -10,8 +10,11 @@ import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { EngineOptions, FileResult, FileStatus } from './convert-file';
 import { convertFiles, type FileTask, type PoolStats } from './pool';
-import { comparePaths, errorText, isPythonSource, isWithin, walkTree, writeFileAtomic, type TreeEntry } from './files';
-import { UsageError } from './passes';
+import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
+import { planRun, type Plan } from './plan';
+export { planRun, type Plan } from './plan';
+import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
+import type { JournalSink } from './journal';
 import { analyzeOtherFile, otherKinds } from '../analysis/analyze-file';
 import { collectFindings, type FileFindings } from '../analysis/collect';
 import type { ProjectFinding } from '../analysis/types';
@@ -33,6 +36,12 @@ export interface RunRequest {
   jobs?: number;
   /** Called after each Python file: files done, files in all. */
   onProgress?: (done: number, total: number) => void;
+  /** convert, in-place, analyze: the report folder asked for (--report-dir); default per mode (src/runner/plan.ts). */
+  reportDir?: string;
+  /** Stop early (SIGINT, SIGTERM): files in flight finish, the rest are not started. */
+  signal?: AbortSignal;
+  /** Told about every file as soon as it is done (src/runner/journal.ts). */
+  journal?: JournalSink;
 }
 
 export interface FileSummary {
@@ -49,6 +58,8 @@ export interface RunCounts {
   failed: number;
   otherFiles: number;
   otherSkipped: number;
+  /** Python files not converted because the run stopped early. */
+  notDone: number;
   changes: number;
   changesByPass: Record<string, number>;
   manual: number;
@@ -59,6 +70,10 @@ export interface RunCounts {
 export interface RunResult {
   src: string;
   out?: string;
+  /** Real path of the report folder (not for diff). */
+  reportDir?: string;
+  /** Why the run stopped before every file was done (a signal, a full disk). */
+  stopped?: string;
   singleFile: boolean;
   options: { passes: string[]; unsafe: boolean; transferToNpu: boolean };
   /** Python files (every status) and other entries that could not be copied. */
@@ -77,84 +92,18 @@ export interface RunResult {
   pool: PoolStats;
 }
 
-interface Plan {
-  src: string;
-  singleFile: boolean;
-  out?: string;
-  entries: TreeEntry[];
-  problems: FileSummary[];
-}
-
-export function planRun(req: RunRequest): Plan {
-  let src: string;
-  try {
-    src = fs.realpathSync(req.src);
-  } catch (e) {
-    throw new UsageError(`cannot read ${req.src}: ${errorText(e)}`);
-  }
-  const st = fs.statSync(src);
-  const singleFile = st.isFile();
-  if (!singleFile && !st.isDirectory()) throw new UsageError(`${req.src} is neither a file nor a directory`);
-
-  let out: string | undefined;
-  if (req.mode === 'convert') {
-    out = path.resolve(req.out ?? defaultOut(req.src, singleFile));
-    const outReal = realpathOfNearest(out);
-    if (isWithin(outReal, src)) throw new UsageError(`output ${out} is inside the source ${src}; choose a path outside it`);
-    if (isWithin(src, outReal)) throw new UsageError(`the source ${src} is inside the output ${out}; choose another output`);
-    checkOutput(out, singleFile, req.force === true);
-  }
-
-  if (singleFile) {
-    const rel = path.basename(src);
-    return { src, singleFile, out, entries: [{ rel, abs: src, kind: 'file', mode: st.mode & 0o7777, size: st.size }], problems: [] };
-  }
-  const { entries: all, problems } = walkTree(src);
-  const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
-  const entries = skip.length === 0 ? all : all.filter((e) => !skip.some((d) => isWithin(e.abs, d)));
-  return { src, singleFile, out, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })) };
-}
-
-export function defaultOut(src: string, singleFile: boolean): string {
-  const resolved = path.resolve(src);
-  if (!singleFile) return `${resolved.replace(/[\\/]+$/, '')}_npu`;
-  const ext = path.extname(resolved);
-  return path.join(path.dirname(resolved), `${path.basename(resolved, ext)}_npu${ext}`);
-}
-
-function realpathOfNearest(p: string): string {
-  let cur = p;
-  const rest: string[] = [];
-  while (!fs.existsSync(cur)) {
-    rest.unshift(path.basename(cur));
-    const up = path.dirname(cur);
-    if (up === cur) break;
-    cur = up;
-  }
-  return path.join(fs.realpathSync(cur), ...rest);
-}
-
-function checkOutput(out: string, singleFile: boolean, force: boolean): void {
-  if (!fs.existsSync(out)) return;
-  const st = fs.statSync(out);
-  if (singleFile) {
-    if (!st.isFile()) throw new UsageError(`output ${out} exists and is not a file`);
-    if (!force) throw new UsageError(`output ${out} exists; pass --force to overwrite it`);
-    return;
-  }
-  if (!st.isDirectory()) throw new UsageError(`output ${out} exists and is not a directory`);
-  if (fs.readdirSync(out).length > 0 && !force) {
-    throw new UsageError(`output ${out} exists and is not empty; pass --force to write into it`);
-  }
-}
-
 /**
  * Run a plan. Directories and other files are copied first, then the Python
  * files are converted (on `jobs` threads) and written as their results arrive;
  * records are sorted at the end, so the outcome does not depend on `jobs`.
+ *
+ * A file that cannot be written is that file's failure (files.csv), never the
+ * end of the run; a full disk stops the run cleanly (what is done is reported),
+ * as does `req.signal`. Every write goes through a RootedWriter: no write ever
+ * follows a symbolic link in the output (or, with --in-place, the source).
  */
 export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
-  const writer = req.mode === 'convert' ? new TreeWriter(plan.out!, plan.singleFile) : undefined;
+  const tree = treeTarget(req, plan);
   const python: FileSummary[] = []; // every Python source, whatever happened to it
   const others: FileSummary[] = [...plan.problems]; // other entries that could not be walked or copied
   const results: FileResult[] = [];
@@ -162,8 +111,31 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   const tasks: (FileTask & { entry: TreeEntry })[] = [];
   let otherFiles = 0;
   const analysis = req.engine.analysis !== false;
+  const journal = req.journal;
+  let fatal: string | undefined; // a write error that stops every later write (a full disk)
+  const stop = new AbortController(); // req.signal, or a fatal write error
+  if (req.signal?.aborted) stop.abort(stopReason(req.signal));
+  req.signal?.addEventListener('abort', () => stop.abort(stopReason(req.signal!)), { once: true });
+  const stopped = () => (stop.signal.aborted ? stopReason(stop.signal) : undefined);
+  /** Run a write; its failure is returned as one line, and a fatal one stops the run. */
+  const attempt = (write: () => void): string | undefined => {
+    if (fatal) return `not written: the run stopped (${fatal})`;
+    try {
+      write();
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      if (isFatalWriteError(e) && !fatal) {
+        fatal = e.reason;
+        stop.abort(fatal);
+      }
+      return e.reason;
+    }
+  };
+  for (const p of plan.problems) journal?.record(p.rel, 'failed', p.reason);
 
   for (const entry of plan.entries) {
+    if (stopped()) break;
     // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
     const isPython = isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
     if (isPython && entry.kind === 'file') {
@@ -177,41 +149,60 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
       const a = analyseOther(entry);
       if (a) otherAnalyses.push(a);
     }
-    if (!writer) continue;
-    const problem = writer.copy(entry);
+    if (!tree || req.mode === 'in-place') continue;
+    const problem = entry.kind === 'other' ? 'not a regular file, directory or symbolic link; not copied' : attempt(() => copyEntry(tree.writer, tree.rel(entry.rel), entry));
+    if (problem) {
+      const status = entry.kind === 'other' ? 'skipped' : 'failed';
+      others.push({ rel: entry.rel, status, reason: problem });
+      journal?.record(entry.rel, status, problem);
+      continue;
+    }
     if (entry.kind === 'file') otherFiles++;
-    if (problem) others.push({ rel: entry.rel, status: entry.kind === 'other' ? 'skipped' : 'failed', reason: problem });
+    if (entry.kind !== 'dir') journal?.record(entry.rel, entry.kind === 'symlink' ? 'link' : 'copied');
   }
 
-  const pool = await convertFiles(tasks, { engine: req.engine, jobs: req.jobs ?? 1 }, (r, task) => {
+  const pending = stopped() ? [] : tasks;
+  const pool = await convertFiles(pending, { engine: req.engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
+    let r = converted;
+    if (tree) {
+      const target = tree.rel(task.entry.rel);
+      const problem = r.output
+        ? attempt(() => tree.writer.writeFile(target, r.output!, task.entry.mode))
+        : req.mode === 'convert'
+          ? attempt(() => tree.writer.copyFile(target, task.entry.abs, task.entry.mode))
+          : undefined;
+      if (problem) r = notWritten(r, req.mode === 'in-place' ? `cannot rewrite in place (source left as it was): ${problem}` : problem);
+    }
     results.push(stripOutput(r));
     python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
-    if (req.mode === 'in-place' && r.output) writeFileAtomic(task.entry.abs, r.output, task.entry.mode);
-    writer?.file(task.entry, r.output);
+    journal?.record(r.rel, r.status, r.reason);
     req.onProgress?.(results.length, tasks.length);
   });
 
   results.sort((a, b) => comparePaths(a.rel, b.rel)); // completion order varies with jobs
   const support = supportFiles(plan, results);
+  const supportWritten: typeof support.files = [];
   for (const s of support.files) {
-    if (req.mode === 'in-place') {
-      const target = path.join(plan.singleFile ? path.dirname(plan.src) : plan.src, ...s.path.split('/'));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      writeFileAtomic(target, s.content, 0o644);
+    const problem = tree ? attempt(() => tree.writer.writeFile(tree.rel(s.path), s.content, 0o644)) : undefined;
+    if (problem) {
+      support.notes.push({ file: s.path, level: 'error', passId: s.passId, message: `cannot write ${s.path}: ${problem}` });
+      journal?.record(s.path, 'failed', problem);
+    } else {
+      supportWritten.push(s);
+      if (tree) journal?.record(s.path, 'changed');
     }
-    writer?.newFile(s.path, s.content);
   }
-  writer?.finish();
+  for (const problem of tree?.writer.finish() ?? []) support.notes.push({ file: '.', level: 'error', message: problem });
 
   const files = [...python, ...others].sort((a, b) => comparePaths(a.rel, b.rel));
   const changes = results.flatMap((r) => r.changes.map((c) => ({ file: r.rel, ...c })));
-  for (const s of support.files) {
+  for (const s of supportWritten) {
     changes.push({ file: s.path, startLine: 1, endLine: 1, operation: 'INSERT', message: `new file ${s.path}`, passId: s.passId, ruleId: s.passId, safety: 'safe' });
   }
   changes.sort((a, b) => comparePaths(a.file, b.file));
   const manual = results.flatMap((r) => r.manual.map((m) => ({ file: r.rel, ...m })));
   const notes = [...results.flatMap((r) => r.notes.map((n) => ({ file: r.rel, ...n }))), ...support.notes];
-  const diffs = [...results.map((r) => ({ rel: r.rel, diff: r.diff })), ...support.files.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content) }))];
+  const diffs = [...results.map((r) => ({ rel: r.rel, diff: r.diff })), ...supportWritten.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content) }))];
   diffs.sort((a, b) => comparePaths(a.rel, b.rel));
 
   otherAnalyses.sort((a, b) => comparePaths(a.rel, b.rel));
@@ -220,9 +211,12 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   const count = (s: FileStatus) => python.filter((f) => f.status === s).length;
   const changesByPass: Record<string, number> = {};
   for (const c of changes) changesByPass[c.passId] = (changesByPass[c.passId] ?? 0) + 1;
+  const why = stopped();
   return {
     src: plan.src,
     out: plan.out,
+    reportDir: plan.reportDir,
+    ...(why ? { stopped: why } : {}),
     singleFile: plan.singleFile,
     options: { passes: req.engine.passIds, unsafe: req.engine.unsafe, transferToNpu: req.engine.transferToNpu },
     files,
@@ -238,6 +232,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
       failed: count('failed'),
       otherFiles,
       otherSkipped: others.length,
+      notDone: tasks.length - results.length,
       changes: changes.length,
       changesByPass: Object.fromEntries(Object.entries(changesByPass).sort(([a], [b]) => comparePaths(a, b))),
       manual: manual.filter((m) => m.level === 'manual').length,
@@ -248,6 +243,54 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     analysedOther: otherAnalyses.length,
     pool,
   };
+}
+
+function stopReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return typeof r === 'string' ? r : r instanceof Error && r.name !== 'AbortError' ? r.message : 'interrupted';
+}
+
+/** Where a run writes its tree: the output (convert) or the source (in-place); diff and analyze write none. */
+function treeTarget(req: RunRequest, plan: Plan): { writer: RootedWriter; rel: (rel: string) => string } | undefined {
+  if (req.mode === 'convert') {
+    const out = plan.out!;
+    if (plan.singleFile) {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      const name = path.basename(out);
+      return { writer: new RootedWriter(path.dirname(out)), rel: (rel) => (rel === path.basename(plan.src) ? name : rel) };
+    }
+    fs.mkdirSync(out, { recursive: true });
+    return { writer: new RootedWriter(out), rel: (rel) => rel };
+  }
+  if (req.mode === 'in-place') {
+    return { writer: new RootedWriter(plan.singleFile ? path.dirname(plan.src) : plan.src), rel: (rel) => rel };
+  }
+  return undefined;
+}
+
+/** Copy one entry of the source (not a Python file to convert) into the output. */
+function copyEntry(writer: RootedWriter, rel: string, entry: TreeEntry): void {
+  switch (entry.kind) {
+    case 'dir':
+      return writer.dir(rel, entry.mode);
+    case 'file':
+      return writer.copyFile(rel, entry.abs, entry.mode);
+    case 'symlink':
+      return writer.symlink(rel, readLink(entry.abs));
+  }
+}
+
+function readLink(abs: string): string {
+  try {
+    return fs.readlinkSync(abs);
+  } catch (e) {
+    throw new WriteError(`cannot read link: ${errorText(e)}`);
+  }
+}
+
+/** A converted file whose output could not be written: failed, with nothing it changed on record. */
+function notWritten(r: FileResult, reason: string): FileResult {
+  return { ...r, status: 'failed', reason, output: undefined, diff: '', changes: [] };
 }
 
 /** Analysis of a non-Python file; undefined when it cannot be read (the copy reports that). */
@@ -297,64 +340,4 @@ function supportFiles(plan: Plan, results: FileResult[]) {
   }
   files.sort((a, b) => comparePaths(a.path, b.path));
   return { files, notes };
-}
-
-/** Writes the output tree: directories first writable, their modes restored at the end. */
-class TreeWriter {
-  private readonly dirModes: { abs: string; mode: number }[] = [];
-
-  constructor(
-    private readonly out: string,
-    private readonly singleFile: boolean,
-  ) {
-    if (!singleFile) fs.mkdirSync(out, { recursive: true });
-    else fs.mkdirSync(path.dirname(out), { recursive: true });
-  }
-
-  private target(rel: string): string {
-    return this.singleFile ? this.out : path.join(this.out, ...rel.split('/'));
-  }
-
-  /** A converted (or unchanged) Python file. */
-  file(entry: TreeEntry, output: Uint8Array | undefined): void {
-    if (output) writeFileAtomic(this.target(entry.rel), output, entry.mode);
-    else this.copy(entry);
-  }
-
-  /** Copy an entry as it is; returns a reason when it could not be copied. */
-  copy(entry: TreeEntry): string | undefined {
-    const target = this.target(entry.rel);
-    try {
-      switch (entry.kind) {
-        case 'dir':
-          fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-          this.dirModes.push({ abs: target, mode: entry.mode });
-          return undefined;
-        case 'file':
-          fs.rmSync(target, { force: true });
-          fs.copyFileSync(entry.abs, target);
-          fs.chmodSync(target, entry.mode);
-          return undefined;
-        case 'symlink':
-          fs.rmSync(target, { force: true });
-          fs.symlinkSync(fs.readlinkSync(entry.abs), target);
-          return undefined;
-        default:
-          return 'not a regular file, directory or symbolic link; not copied';
-      }
-    } catch (e) {
-      return `cannot copy: ${errorText(e)}`;
-    }
-  }
-
-  /** A support file requested by a pass (beside the output file in single-file runs). */
-  newFile(rel: string, content: string): void {
-    const target = this.singleFile ? path.join(path.dirname(this.out), ...rel.split('/')) : this.target(rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    writeFileAtomic(target, content, 0o644);
-  }
-
-  finish(): void {
-    for (const d of this.dirModes.reverse()) fs.chmodSync(d.abs, d.mode);
-  }
 }

@@ -1,0 +1,216 @@
+/**
+ * Writing below a root without ever following a symbolic link.
+ *
+ * A run writes into an output tree (or a report folder, or the source itself
+ * with --in-place) that may already hold links: left by an earlier run, copied
+ * from the source, or planted. Node has no openat(), so every directory on the
+ * way to a target is checked with lstat (once, then cached), created when
+ * missing, and refused when it is a link or not a directory. Files are written
+ * to a fresh temporary sibling opened with O_EXCL | O_NOFOLLOW and renamed over
+ * the target: a rename replaces a link, it never writes through one, and a
+ * reader never sees half a file. A target that is already a link (or a
+ * directory) is that file's failure, never a write through it.
+ *
+ * Every method throws WriteError, whose `reason` is one line for files.csv.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { errorText } from './files';
+
+export class WriteError extends Error {
+  constructor(
+    readonly reason: string,
+    /** errno code when the OS refused (ENOSPC, EACCES, ...). */
+    readonly code?: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Would this error stop every later write too (the disk is full)? */
+export function isFatalWriteError(e: unknown): boolean {
+  return e instanceof WriteError && (e.code === 'ENOSPC' || e.code === 'EDQUOT' || e.code === 'EROFS');
+}
+
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY } = fs.constants;
+let tmpCounter = 0;
+
+function osError(what: string, e: unknown): WriteError {
+  const code = e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+  return new WriteError(`${what}: ${errorText(e)}`, code);
+}
+
+export class RootedWriter {
+  /** Directories checked or created (relative, '' = root) → undefined, or why they cannot be used. */
+  private readonly dirs = new Map<string, string | undefined>();
+  /** Directories this writer created or adopted, with the mode to give them at the end. */
+  private readonly dirModes: { rel: string; mode: number }[] = [];
+
+  /** `root` must be a real path (no link in it) to an existing directory. */
+  constructor(readonly root: string) {
+    this.dirs.set('', undefined);
+  }
+
+  abs(rel: string): string {
+    return rel === '' ? this.root : path.join(this.root, ...rel.split('/'));
+  }
+
+  /**
+   * Make `rel` (POSIX, relative to the root) an existing real directory,
+   * creating what is missing. With `mode`, the directory gets that mode at
+   * `finish()` (it stays writable while the run writes into it).
+   */
+  dir(rel: string, mode?: number): void {
+    if (rel === '') return;
+    const known = this.dirs.get(rel);
+    if (known !== undefined) throw new WriteError(known);
+    if (!this.dirs.has(rel)) {
+      const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      try {
+        this.dir(parent);
+      } catch (e) {
+        this.dirs.set(rel, (e as WriteError).reason);
+        throw e;
+      }
+      const problem = this.makeDir(rel);
+      this.dirs.set(rel, problem?.reason);
+      if (problem) throw problem;
+    }
+    if (mode !== undefined) this.dirModes.push({ rel, mode });
+  }
+
+  private makeDir(rel: string): WriteError | undefined {
+    const abs = this.abs(rel);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(abs);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return osError(`cannot create directory ${rel}`, e);
+        try {
+          fs.mkdirSync(abs, { mode: 0o700 }); // never follows a link at `abs`: EEXIST, then checked again
+          return undefined;
+        } catch (e2) {
+          if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') continue;
+          return osError(`cannot create directory ${rel}`, e2);
+        }
+      }
+      if (st.isSymbolicLink()) return new WriteError(`a symbolic link is where directory ${rel} goes; not followed`);
+      if (!st.isDirectory()) return new WriteError(`a file is where directory ${rel} goes; not replaced`);
+      return undefined;
+    }
+    return new WriteError(`cannot create directory ${rel}: it keeps changing`);
+  }
+
+  private parentOf(rel: string): void {
+    const i = rel.lastIndexOf('/');
+    this.dir(i === -1 ? '' : rel.slice(0, i));
+  }
+
+  /** Why `rel` cannot be replaced by a file or link (a link or directory is there), or undefined. */
+  private checkTarget(rel: string, allowLink: boolean): void {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(this.abs(rel));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw osError(`cannot write ${rel}`, e);
+    }
+    if (st.isSymbolicLink() && !allowLink) throw new WriteError(`a symbolic link is where ${rel} goes; not written through`);
+    if (st.isDirectory()) throw new WriteError(`a directory is where ${rel} goes; not replaced`);
+  }
+
+  private tmpFor(rel: string): string {
+    const abs = this.abs(rel);
+    return path.join(path.dirname(abs), `.${path.basename(abs)}.ascendify-${process.pid}-${++tmpCounter}.tmp`);
+  }
+
+  /** Replace `rel` with a fresh temporary file filled by `fill(fd)`, atomically. */
+  private replace(rel: string, mode: number, fill: (fd: number, tmp: string) => void): void {
+    this.parentOf(rel);
+    this.checkTarget(rel, false);
+    const tmp = this.tmpFor(rel);
+    try {
+      const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+      try {
+        fill(fd, tmp);
+        fs.fchmodSync(fd, mode);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, this.abs(rel));
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e instanceof WriteError ? e : osError(`cannot write ${rel}`, e);
+    }
+  }
+
+  /** Write `data` to `rel` atomically with `mode`. */
+  writeFile(rel: string, data: Uint8Array | string, mode: number): void {
+    this.replace(rel, mode, (fd) => {
+      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    });
+  }
+
+  /** Copy the file at `from` (outside the root) to `rel` atomically with `mode`. */
+  copyFile(rel: string, from: string, mode: number): void {
+    this.replace(rel, mode, (fd) => {
+      const src = fs.openSync(from, O_RDONLY);
+      try {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        for (;;) {
+          const n = fs.readSync(src, buf, 0, buf.length, null);
+          if (n === 0) break;
+          let off = 0;
+          while (off < n) off += fs.writeSync(fd, buf, off, n - off);
+        }
+      } finally {
+        fs.closeSync(src);
+      }
+    });
+  }
+
+  /** Make `rel` a symbolic link to `target` (replacing a file or link there, atomically). */
+  symlink(rel: string, target: string): void {
+    this.parentOf(rel);
+    this.checkTarget(rel, true);
+    const tmp = this.tmpFor(rel);
+    try {
+      fs.symlinkSync(target, tmp);
+      fs.renameSync(tmp, this.abs(rel));
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw osError(`cannot create link ${rel}`, e);
+    }
+  }
+
+  /** Remove the file `rel` if it is a regular file or a link (never a directory); no error when absent. */
+  removeFile(rel: string): void {
+    this.parentOf(rel);
+    try {
+      const st = fs.lstatSync(this.abs(rel));
+      if (st.isDirectory()) throw new WriteError(`a directory is where ${rel} goes; not removed`);
+      fs.unlinkSync(this.abs(rel));
+    } catch (e) {
+      if (e instanceof WriteError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw osError(`cannot remove ${rel}`, e);
+    }
+  }
+
+  /** Give the directories created with a mode their mode, deepest first (a read-only one last). */
+  finish(): string[] {
+    const problems: string[] = [];
+    for (const d of [...this.dirModes].reverse()) {
+      try {
+        const abs = this.abs(d.rel);
+        if (fs.lstatSync(abs).isDirectory()) fs.chmodSync(abs, d.mode);
+      } catch (e) {
+        problems.push(`cannot set the mode of ${d.rel}: ${errorText(e)}`);
+      }
+    }
+    this.dirModes.length = 0;
+    return problems;
+  }
+}
