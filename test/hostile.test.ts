@@ -288,6 +288,23 @@ describe('one run at a time per output', () => {
     expect(fs.readFileSync(path.join(out, 'train.py'), 'utf8')).toBe(CONVERTED);
   });
 
+  it('locks the report folder of analyze, and a single output file by its own name', () => {
+    const src = repo();
+    const rep = path.join(tmp, 'rep');
+    fs.mkdirSync(rep);
+    fs.writeFileSync(path.join(rep, LOCK_NAME), JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'ascendify analyze' }));
+    const r = cli(['analyze', src, '--report-dir', rep]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/another ascendify run is writing .*rep: held by pid/);
+    expect(fs.readdirSync(rep)).toEqual([LOCK_NAME]);
+
+    // two single files converted into one folder at once do not block each other; the same output does
+    fs.writeFileSync(path.join(tmp, `.train_npu.py${LOCK_NAME}`), JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'x' }));
+    expect(cli(['convert', path.join(src, 'train.py'), '-o', path.join(tmp, 'train_npu.py')]).code).toBe(3);
+    expect(cli(['convert', path.join(src, 'train.py'), '-o', path.join(tmp, 'other_npu.py'), '-q']).code).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'other_npu.py'), 'utf8')).toBe(CONVERTED);
+  });
+
   it('refuses to read a source an in-place run is rewriting', () => {
     const src = repo();
     fs.writeFileSync(path.join(src, LOCK_NAME), JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'ascendify convert --in-place' }));
@@ -435,5 +452,24 @@ describe('interrupted runs', () => {
       const converted = fs.readFileSync(path.join(src, name), 'utf8').includes('torch_npu');
       expect([name, converted]).toEqual([name, done.has(name)]);
     }
+  });
+
+  it('SIGKILL during --in-place: every row of the journal was flushed; the next run takes the lock over', async () => {
+    const src = bigRepo(1500);
+    const rep = path.join(tmp, 'rep');
+    const r = await interrupt(['convert', src, '--in-place', '--report-dir', rep, '-j', '1', '-q'], path.join(rep, 'journal.csv'), 'SIGKILL');
+    expect(r.code).toBe(null); // killed
+    expect(fs.existsSync(path.join(src, LOCK_NAME))).toBe(true); // left behind by the killed run
+    const rows = csvOf(rep, 'journal.csv').split('\n').slice(1).filter(Boolean);
+    const done = new Set(rows.map((l) => l.split(',')[0]));
+    const converted = fs.readdirSync(src).filter((n) => n.endsWith('.py') && fs.readFileSync(path.join(src, n), 'utf8').includes('torch_npu'));
+    expect(converted.length).toBeGreaterThanOrEqual(5);
+    expect(converted.length).toBeLessThan(1500);
+    // each file is rewritten before its row is written: at most the file in progress lacks its row
+    expect(converted.filter((n) => !done.has(n)).length).toBeLessThanOrEqual(1);
+    for (const n of done) expect(converted).toContain(n);
+    const next = cli(['convert', src, '--in-place', '--report-dir', rep, '-q']);
+    expect(next.code).toBe(0);
+    expect(fs.existsSync(path.join(src, LOCK_NAME))).toBe(false);
   });
 });

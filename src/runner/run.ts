@@ -134,10 +134,12 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   };
   for (const p of plan.problems) journal?.record(p.rel, 'failed', p.reason);
 
+  // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
+  const isPythonEntry = (entry: TreeEntry) => isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
+  const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isPythonEntry(e)).length;
   for (const entry of plan.entries) {
     if (stopped()) break;
-    // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
-    const isPython = isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
+    const isPython = isPythonEntry(entry);
     if (isPython && entry.kind === 'file') {
       tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
       continue;
@@ -232,7 +234,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
       failed: count('failed'),
       otherFiles,
       otherSkipped: others.length,
-      notDone: tasks.length - results.length,
+      notDone: pythonTotal - results.length,
       changes: changes.length,
       changesByPass: Object.fromEntries(Object.entries(changesByPass).sort(([a], [b]) => comparePaths(a, b))),
       manual: manual.filter((m) => m.level === 'manual').length,

@@ -79,6 +79,9 @@ export function openSession(req: RunRequest, opts: SessionOptions): Session {
         closed = true;
         try {
           journal?.close();
+        } catch (e) {
+          // a full disk: the journal stays as appended, in completion order
+          if (!(e instanceof WriteError)) throw e;
         } finally {
           release();
           process.off('exit', release);
