@@ -468,8 +468,13 @@ describe('interrupted runs', () => {
     // each file is rewritten before its row is written: at most the file in progress lacks its row
     expect(converted.filter((n) => !done.has(n)).length).toBeLessThanOrEqual(1);
     for (const n of done) expect(converted).toContain(n);
+    // a temporary file as a kill during a write leaves it: removed by the next in-place run, never converted
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    write(`src/.p0001.py.ascendify-${gone}-7.tmp`, 'import torch\n');
     const next = cli(['convert', src, '--in-place', '--report-dir', rep, '-q']);
     expect(next.code).toBe(0);
     expect(fs.existsSync(path.join(src, LOCK_NAME))).toBe(false);
+    expect(fs.readdirSync(src).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(csvOf(rep, 'journal.csv')).not.toContain('.tmp');
   });
 });

@@ -18,6 +18,7 @@ import { UsageError } from './passes';
 import { LOCK_NAME, liveLockHolder } from './lock';
 import type { FileSummary, RunRequest } from './run';
 import { REPORT_DIR_NAME } from './reports';
+import { TEMP_FILE_RE } from './safe-fs';
 
 /** Default report folder of `analyze`: beside the source, never inside it. */
 export const ANALYSIS_DIR_SUFFIX = '_npu-analysis';
@@ -39,6 +40,8 @@ export interface Plan {
   problems: FileSummary[];
   /** Locks to take before the first write (none for diff). */
   locks: LockSpec[];
+  /** Temporary files of writers found in the source (left by a killed in-place run), absolute; never copied. */
+  tempFiles: string[];
 }
 
 export function defaultOut(src: string, singleFile: boolean): string {
@@ -163,15 +166,21 @@ export function planRun(req: RunRequest): Plan {
   if (singleFile) {
     const rel = path.basename(src);
     const entry: TreeEntry = { rel, abs: src, kind: 'file', mode: st.mode & 0o7777, size: st.size };
-    return { src, singleFile, out, reportDir, entries: [entry], problems: [], locks };
+    return { src, singleFile, out, reportDir, entries: [entry], problems: [], locks, tempFiles: [] };
   }
   const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
   if (reportDir && isWithin(reportDir, src)) skip.push(reportDir);
   const { entries: all, problems } = walkTree(src);
   // a lock of ours at the root (another run's, or one a killed run left) is never copied or converted
-  const entries = all.filter((e) => !isLockName(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
+  const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);
+  const entries = all.filter((e) => !isLockName(e.rel) && !isTempFile(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
   if (out && reportDir && isWithin(reportDir, out)) checkReportAgainstCopy(entries, path.relative(out, reportDir).split(path.sep).join('/'), reportDir);
-  return { src, singleFile, out, reportDir, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })), locks };
+  return { src, singleFile, out, reportDir, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })), locks, tempFiles };
+}
+
+/** A temporary file of a writer (a run killed while writing leaves one): never copied or converted. */
+export function isTempFile(rel: string): boolean {
+  return TEMP_FILE_RE.test(rel.slice(rel.lastIndexOf('/') + 1));
 }
 
 function isLockName(rel: string): boolean {

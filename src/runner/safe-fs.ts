@@ -33,6 +33,9 @@ export function isFatalWriteError(e: unknown): boolean {
 }
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY } = fs.constants;
+
+/** Names of the temporary files a writer makes (`.name.ascendify-<pid>-<n>.tmp`); group 1 is the pid. */
+export const TEMP_FILE_RE = /^\..+\.ascendify-(\d+)-\d+\.tmp$/;
 let tmpCounter = 0;
 
 function osError(what: string, e: unknown): WriteError {

@@ -19,11 +19,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acquireLock, LockError, type Lock } from './lock';
+import * as os from 'node:os';
+import { acquireLock, isAlive, LockError, type Lock } from './lock';
 import { Journal, JOURNAL_NAME } from './journal';
 import { planRun, type Plan } from './plan';
 import { executeRun, type RunRequest, type RunResult } from './run';
-import { RootedWriter, WriteError } from './safe-fs';
+import { RootedWriter, TEMP_FILE_RE, WriteError } from './safe-fs';
 import { UsageError, passesById } from './passes';
 import { uncommittedFiles } from './git';
 import { isPythonSource } from './files';
@@ -64,6 +65,7 @@ export function openSession(req: RunRequest, opts: SessionOptions): Session {
       fs.mkdirSync(spec.dir, { recursive: true });
       locks.push(acquireLock(spec.dir, opts.command, spec.name));
     }
+    if (req.mode === 'in-place') removeStaleTempFiles(plan.tempFiles);
     fs.mkdirSync(reportDir, { recursive: true });
     const reports = new RootedWriter(reportDir);
     for (const name of opts.reportNames) if (name !== JOURNAL_NAME) reports.removeFile(name);
@@ -94,6 +96,14 @@ export function openSession(req: RunRequest, opts: SessionOptions): Session {
     if (e instanceof LockError) throw new UsageError(e.message);
     if (e instanceof WriteError) throw new UsageError(`report folder ${reportDir}: ${e.reason}`);
     throw e;
+  }
+}
+
+/** Temporary files an in-place run killed while writing left in the source (its pid is gone): removed, under our lock. */
+function removeStaleTempFiles(files: readonly string[]): void {
+  for (const f of files) {
+    const pid = Number(TEMP_FILE_RE.exec(path.basename(f))![1]);
+    if (!isAlive({ pid, host: os.hostname(), command: '' })) fs.rmSync(f, { force: true });
   }
 }
 
