@@ -105,3 +105,48 @@ export class OffsetMap {
     return pos - ne + oe;
   }
 }
+
+/**
+ * A changed region of a whole conversion: the original text's [os, oe) became
+ * the output's [ns, ne). Outside the regions the two texts are identical.
+ */
+export interface ChangedRegion {
+  os: number;
+  oe: number;
+  ns: number;
+  ne: number;
+}
+
+/**
+ * Compose the regions changed so far (original ↔ current text) with one more
+ * round of sorted, non-overlapping edits in the current text's coordinates:
+ * the result maps the original to the text after the edits. One linear merge
+ * of the two sorted lists on the current text's axis; intervals that overlap or
+ * touch there become one region.
+ */
+export function composeRegions(prev: readonly ChangedRegion[], edits: readonly Edit[]): ChangedRegion[] {
+  const out: ChangedRegion[] = [];
+  let i = 0;
+  let j = 0;
+  let dPrev = 0; // current text minus original, over the regions consumed
+  let dEdit = 0; // next text minus current text, over the edits consumed
+  while (i < prev.length || j < edits.length) {
+    const a = j >= edits.length || (i < prev.length && prev[i].ns <= edits[j].start) ? prev[i].ns : edits[j].start;
+    const os = a - dPrev;
+    const ns = a + dEdit;
+    let b = a;
+    for (;;) {
+      if (i < prev.length && prev[i].ns <= b) {
+        const r = prev[i++];
+        if (r.ne > b) b = r.ne;
+        dPrev += r.ne - r.ns - (r.oe - r.os);
+      } else if (j < edits.length && edits[j].start <= b) {
+        const e = edits[j++];
+        if (e.end > b) b = e.end;
+        dEdit += e.content.length - (e.end - e.start);
+      } else break;
+    }
+    out.push({ os, oe: b - dPrev, ns, ne: b + dEdit });
+  }
+  return out;
+}
