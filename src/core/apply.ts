@@ -36,26 +36,130 @@ export function conflicts(a: Edit, b: Edit): boolean {
 /**
  * Pick fixes greedily in source order; a fix that conflicts with one already
  * picked is deferred whole (never applied in half). Identical edits from
- * different findings are applied once.
+ * different findings are applied once. O(n log n) in the number of edits: the
+ * picked edits live in Fenwick trees over the edits' compressed offsets, and
+ * each `conflicts` case is one or two queries (see AcceptedEdits).
  */
 export function selectFixes(findings: Finding[]): Selection {
   const withFix = findings
-    .map((f, i) => ({ f, i, first: f.fix!.edits.length ? Math.min(...f.fix!.edits.map((e) => e.start)) : -1 }))
+    .map((f, i) => ({ f, i, first: firstStart(f.fix!.edits) }))
     .sort((a, b) => a.first - b.first || a.i - b.i);
   const accepted: Finding[] = [];
   const deferred: Finding[] = [];
   const edits: Edit[] = [];
+  const picked = new AcceptedEdits(findings);
   for (const { f } of withFix) {
     const fe = f.fix!.edits;
-    if (fe.some((e) => edits.some((x) => conflicts(e, x)))) {
+    if (fe.some((e) => picked.conflicts(e))) {
       deferred.push(f);
       continue;
     }
     accepted.push(f);
-    for (const e of fe) if (!edits.some((x) => sameEdit(x, e))) edits.push(e);
+    for (const e of fe) if (picked.add(e)) edits.push(e);
   }
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   return { accepted, deferred, edits };
+}
+
+function firstStart(edits: readonly Edit[]): number {
+  if (edits.length === 0) return -1;
+  let m = edits[0].start;
+  for (const e of edits) if (e.start < m) m = e.start;
+  return m;
+}
+
+/**
+ * The edits picked so far, answering "does this edit conflict with one of
+ * them?" exactly as `conflicts` against each would, in O(log n):
+ * - insertion vs insertion: a different content at the same point (a map);
+ * - replacement vs insertion at p: s <= p <= t (count of insertion points);
+ * - insertion at p vs replacement [a, b): max{b : a <= p} >= p (prefix max);
+ * - replacement [s, t) vs [a, b): max{b : a < s} > s, or a replacement other
+ *   than an identical one starting in [s, t) (it ends after s).
+ */
+class AcceptedEdits {
+  /** Sorted distinct offsets of all the edits that may be asked about. */
+  private readonly coords: number[];
+  private readonly insCount: Int32Array;
+  private readonly repCount: Int32Array;
+  /** Prefix maximum of replacement ends by start; -1 for none. */
+  private readonly repMaxEnd: Float64Array;
+  /** Contents picked per `start:end`. */
+  private readonly contents = new Map<string, Set<string>>();
+
+  constructor(findings: readonly Finding[]) {
+    const all: number[] = [];
+    for (const f of findings) for (const e of f.fix!.edits) all.push(e.start, e.end);
+    all.sort((a, b) => a - b);
+    const coords: number[] = [];
+    for (const x of all) if (coords.length === 0 || coords[coords.length - 1] !== x) coords.push(x);
+    this.coords = coords;
+    this.insCount = new Int32Array(coords.length + 1);
+    this.repCount = new Int32Array(coords.length + 1);
+    this.repMaxEnd = new Float64Array(coords.length + 1).fill(-1);
+  }
+
+  /** 1-based Fenwick index of an offset among the coordinates. */
+  private idx(x: number): number {
+    let lo = 0;
+    let hi = this.coords.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.coords[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  }
+
+  private static count(tree: Int32Array, i: number): number {
+    let n = 0;
+    for (; i > 0; i -= i & -i) n += tree[i];
+    return n;
+  }
+
+  private maxEnd(i: number): number {
+    let m = -1;
+    for (; i > 0; i -= i & -i) if (this.repMaxEnd[i] > m) m = this.repMaxEnd[i];
+    return m;
+  }
+
+  private has(e: Edit): boolean {
+    return this.contents.get(`${e.start}:${e.end}`)?.has(e.content) ?? false;
+  }
+
+  conflicts(e: Edit): boolean {
+    const s = this.idx(e.start);
+    if (e.start === e.end) {
+      const here = this.contents.get(`${e.start}:${e.end}`);
+      if (here && here.size > (here.has(e.content) ? 1 : 0)) return true;
+      return this.maxEnd(s) >= e.start;
+    }
+    const t = this.idx(e.end);
+    if (AcceptedEdits.count(this.insCount, t) - AcceptedEdits.count(this.insCount, s - 1) > 0) return true;
+    if (this.maxEnd(s - 1) > e.start) return true;
+    const starting = AcceptedEdits.count(this.repCount, t - 1) - AcceptedEdits.count(this.repCount, s - 1);
+    return starting - (this.has(e) ? 1 : 0) > 0;
+  }
+
+  /** Record a picked edit; false when an identical one was picked before. */
+  add(e: Edit): boolean {
+    const key = `${e.start}:${e.end}`;
+    let set = this.contents.get(key);
+    if (set?.has(e.content)) return false;
+    if (!set) this.contents.set(key, (set = new Set()));
+    set.add(e.content);
+    const n = this.coords.length;
+    const s = this.idx(e.start);
+    if (e.start === e.end) {
+      for (let i = s; i <= n; i += i & -i) this.insCount[i]++;
+    } else {
+      for (let i = s; i <= n; i += i & -i) {
+        this.repCount[i]++;
+        if (this.repMaxEnd[i] < e.end) this.repMaxEnd[i] = e.end;
+      }
+    }
+    return true;
+  }
 }
 
 /** Apply sorted, non-conflicting edits. */
