@@ -214,3 +214,21 @@ describe('selectFixes semantics (pinned)', () => {
     }
   });
 });
+
+describe('applyEdits order and checks', () => {
+  it('applies unsorted edits in (start, end) order, insertions at one point in their given order', () => {
+    expect(
+      applyEdits('abcdef', [
+        { start: 4, end: 4, content: '2' },
+        { start: 1, end: 4, content: 'R' },
+        { start: 4, end: 4, content: '3' },
+        { start: 1, end: 1, content: '1' },
+        { start: 6, end: 6, content: '!' },
+      ]),
+    ).toBe('a1R23ef!');
+  });
+  it('rejects overlapping edits and edits outside the text', () => {
+    expect(() => applyEdits('abcdef', [{ start: 1, end: 4, content: 'x' }, { start: 3, end: 5, content: 'y' }])).toThrow(/overlaps/);
+    expect(() => applyEdits('abc', [{ start: 2, end: 5, content: 'x' }])).toThrow(/outside/);
+  });
+});
