@@ -4,6 +4,8 @@
  *   npm run bench                       build the corpus (~1M lines) and measure
  *   npm run bench -- <path>             measure on your own repository instead
  *   npm run bench -- [path] --reps 5 --json bench.json
+ *   npm run bench -- --dense [--dense-mb 10]   also the dense-file case
+ *   npm run bench -- --dense-only              only the dense-file case
  *
  * Measures, in one run, each several times (median reported):
  *   1. the floor: read + decode + tree-sitter parse of every Python file, one thread;
@@ -15,6 +17,9 @@
  * end to end, the floor and the engine on each half of the corpus (library
  * code, training code; one repetition), and the start-up cost of the worker
  * pool. Prints lines/s, MB/s, peak RSS and the ratios to the floor.
+ * With --dense: one generated ~10 MB file in which nearly every line changes,
+ * converted end to end (`convert <dir> -o <tmp> --force -q --max-file-size 100M`),
+ * time and peak RSS (no step may be quadratic in a file's changes, issue 9).
  * docs/performance.md has the figures.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +29,7 @@ import * as path from 'node:path';
 import { describeTree, ensureCorpora, packageRoot, type CorpusInfo } from './bench/corpus';
 import type { FloorResult } from './bench/floor';
 import type { EngineRunResult } from './bench/engine';
+import { writeDenseFile } from './bench/dense';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/runner/convert-file';
 import { selectPassIds } from '../src/runner/passes';
 import { convertFiles, defaultJobs } from '../src/runner/pool';
@@ -33,6 +39,10 @@ interface Args {
   path?: string;
   reps: number;
   json?: string;
+  /** Also measure the dense-file case (size in MB). */
+  denseMb?: number;
+  /** Measure only the dense-file case. */
+  denseOnly?: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -41,13 +51,19 @@ function parseArgs(argv: string[]): Args {
     const v = argv[i];
     if (v === '--reps') a.reps = Math.max(1, Number(argv[++i]));
     else if (v === '--json') a.json = argv[++i];
+    else if (v === '--dense') a.denseMb ??= 10;
+    else if (v === '--dense-only') {
+      a.denseOnly = true;
+      a.denseMb ??= 10;
+    } else if (v === '--dense-mb') a.denseMb = Number(argv[++i]);
     else if (v === '-h' || v === '--help') {
-      process.stdout.write('usage: npm run bench -- [path] [--reps N] [--json FILE]\n');
+      process.stdout.write('usage: npm run bench -- [path] [--reps N] [--json FILE] [--dense | --dense-only] [--dense-mb MB]\n');
       process.exit(0);
     } else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.path = v;
   }
   if (!Number.isFinite(a.reps)) throw new Error('--reps needs a number');
+  if (a.denseMb !== undefined && !(a.denseMb > 0)) throw new Error('--dense-mb needs a positive number');
   return a;
 }
 
@@ -121,10 +137,42 @@ const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${M
 const fmtK = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${Math.round(n / 1e3)}k` : String(Math.round(n)));
 const fmtMB = (kib: number | undefined) => (kib === undefined ? '-' : `${Math.round(kib / 1024)} MB`);
 
+/** The dense-file case: convert one generated file end to end, `reps` times. */
+function denseCase(args: Args, log: (s: string) => void): Measurement {
+  const dense = writeDenseFile(tmp, args.denseMb!);
+  log(`dense    ${dense.file}: ${dense.lines} lines, ${(dense.bytes / 1e6).toFixed(1)} MB, ${dense.changedLines} lines changed`);
+  const x: Measurement = { name: `dense file: convert end to end`, ms: [], rssKiB: [], lines: dense.lines, bytes: dense.bytes, note: `${fmtK(dense.changedLines)} changed lines` };
+  const out = path.join(tmp, 'dense-out');
+  for (let r = 0; r < args.reps; r++) {
+    fs.rmSync(out, { recursive: true, force: true });
+    const t = timeCli(['convert', dense.dir, '-o', out, '--force', '-q', '--max-file-size', '100M']);
+    if (t.code !== 0) throw new Error(`the dense file did not convert (exit ${t.code})`);
+    x.ms.push(t.ms);
+    x.rssKiB.push(t.rssKiB);
+    log(`         repetition ${r + 1}: ${fmtMs(t.ms)}, peak RSS ${fmtMB(t.rssKiB)}`);
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  return x;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cores = defaultJobs();
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  if (args.denseOnly) {
+    const log = (s: string) => process.stdout.write(s + '\n');
+    log(`ascendify benchmark: dense file only`);
+    log(`machine  ${cpu}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()}-${os.arch()}`);
+    const x = denseCase(args, log);
+    const med = median(x.ms);
+    const rss = x.rssKiB.filter((v): v is number => v !== undefined);
+    log(`dense file: median ${fmtMs(med)} (${fmtK((x.lines * 1000) / med)} lines/s, ${((x.bytes / 1e6) * 1000 / med).toFixed(2)} MB/s), peak RSS ${rss.length ? fmtMB(Math.max(...rss)) : '-'}`);
+    if (args.json) {
+      fs.writeFileSync(args.json, JSON.stringify({ machine: { cpu, cores, node: process.version }, measurements: [{ ...x, medianMs: med }] }, null, 2) + '\n');
+      log(`\nwrote ${args.json}`);
+    }
+    return;
+  }
 
   let large: CorpusInfo;
   let small: CorpusInfo | undefined;
@@ -213,6 +261,8 @@ async function main(): Promise<void> {
   const startup: number[] = [];
   if (cores > 1) for (let r = 0; r < 3; r++) startup.push(await poolStartup(cores));
 
+  const denseM = args.denseMb !== undefined ? denseCase(args, log) : undefined;
+
   // ---- report
   const floorMs = median(floorM.ms);
   const rows = [['measurement', 'median', 'min-max', 'lines/s', 'MB/s', 'peak RSS', '× floor']];
@@ -231,6 +281,7 @@ async function main(): Promise<void> {
   };
   for (const x of measurements) row(x, true);
   if (smallM) row(smallM, false);
+  if (denseM) row(denseM, false);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
   log('');
@@ -270,7 +321,7 @@ async function main(): Promise<void> {
       small,
       floor,
       parts,
-      measurements: [...measurements, ...(smallM ? [smallM] : [])].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
+      measurements: [...measurements, ...(smallM ? [smallM] : []), ...(denseM ? [denseM] : [])].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
       poolStartupMs: startup,
     };
     fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + '\n');

@@ -46,7 +46,13 @@ function passLikeEdits(text: string, eol: string): TextEdit[] {
   if (l3 >= 0) edits.push({ start: l2 + eol.length, end: l3 + eol.length, content: '' });
   // keep them sorted and apart, as selectFixes hands them over
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
-  return edits.filter((e, i) => i === 0 || e.start >= edits[i - 1].end + (e.start === e.end ? 1 : 0));
+  // (each against the last edit kept: a `cuda` inside the removed line must not slip in after another one)
+  const kept: TextEdit[] = [];
+  for (const e of edits) {
+    const last = kept[kept.length - 1];
+    if (!last || e.start >= last.end + (e.start === e.end ? 1 : 0)) kept.push(e);
+  }
+  return kept;
 }
 
 const files = [

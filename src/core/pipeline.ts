@@ -9,7 +9,7 @@ import { hasMainGuard } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
 import { planImports } from '../imports/importer';
 import { importStatement, type ImportRequest } from '../imports/request';
-import { applyEdits, OffsetMap, selectFixes } from './apply';
+import { applyEdits, composeRegions, OffsetMap, selectFixes, type ChangedRegion } from './apply';
 import { operationOf, type Finding, type FixSafety, type Operation, type SupportFile } from './edit';
 import { DEFAULT_PASS_OPTIONS, type Pass, type PassContext, type PassOptions } from './pass';
 
@@ -49,6 +49,8 @@ export interface SourceResult {
   supportFiles: (SupportFile & { passId: string })[];
   /** Rounds that applied edits. */
   rounds: number;
+  /** Where `output` differs from the input, sorted, disjoint (for the diff). */
+  regions: ChangedRegion[];
 }
 
 export interface ConvertOptions {
@@ -104,6 +106,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const supportFiles: (SupportFile & { passId: string })[] = [];
   const disabled = new Set<string>();
   let text = input;
+  let regions: ChangedRegion[] = [];
   let rounds = 0;
   let findings: Finding[];
 
@@ -158,6 +161,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
       });
     }
     maps.push(new OffsetMap(sel.edits));
+    regions = composeRegions(regions, sel.edits);
     text = next;
     tree = nextTree;
     rounds++;
@@ -190,6 +194,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
           const { startLine } = lineRange(a.anchor, a.anchor);
           changes.push({ startLine, endLine: startLine, operation: 'INSERT', message: stmt, passId, ruleId: passId, safety: 'safe' });
         }
+        regions = composeRegions(regions, [...plan.edits].sort((a, b) => a.start - b.start));
         text = next;
       }
     }
@@ -199,7 +204,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     a.startLine - b.startLine || a.endLine - b.endLine;
   changes.sort(byLine); // stable: same-line records keep the order they were made in
   manual.sort(byLine);
-  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds };
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions };
 }
 
 function runPasses(

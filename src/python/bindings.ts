@@ -19,6 +19,7 @@
 import type { SyntaxNode } from './parser';
 import { SCOPE_TYPES, ancestor, unparen } from './nodes';
 import { perTree } from './tree-cache';
+import { isWord, WordIndex } from './word-index';
 
 export interface ImportedName {
   /** Local name the statement binds. */
@@ -105,6 +106,9 @@ interface ModuleAnalysis {
 
 type Range = readonly [number, number];
 
+/** Names looked up by regular expression before `references` indexes every word of the text. */
+const INDEX_REFERENCES_AFTER = 8;
+
 /** Index of the module scope in chains. */
 const MODULE = -1;
 
@@ -126,6 +130,7 @@ export class Bindings {
   private moduleImportList?: ImportStatement[];
   private readonly referenceCache = new Map<string, SyntaxNode[]>();
   private rootText?: string;
+  private wordIndex?: WordIndex;
   private readonly scopeCache = new Map<number, ScopeBindings>();
   /** Scopes and binding sites of the whole module; null when offsets cannot be used (see `analysis`). */
   private analysed?: ModuleAnalysis | null;
@@ -135,10 +140,12 @@ export class Bindings {
   /**
    * @param options.walkOnly answer every question by walking nodes, never from
    *   the one-pass offset table (the reference the fast path is tested against).
+   * @param options.indexReferencesAfter distinct names `references` searches
+   *   for with a regular expression before it indexes every word (default 8).
    */
   constructor(
     private readonly root: SyntaxNode,
-    private readonly options: { walkOnly?: boolean } = {},
+    private readonly options: { walkOnly?: boolean; indexReferencesAfter?: number } = {},
   ) {}
 
   /** Every import statement in the file, in source order (any scope). */
@@ -249,12 +256,27 @@ export class Bindings {
   private findReferences(name: string): SyntaxNode[] {
     const out: SyntaxNode[] = [];
     const text = (this.rootText ??= this.root.text);
-    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'gu');
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const node = this.root.descendantForIndex(m.index, m.index + name.length);
-      if (node.type !== 'identifier' || node.startIndex !== m.index || node.endIndex !== m.index + name.length) continue;
+    for (const at of this.occurrences(name, text)) {
+      const node = this.root.descendantForIndex(at, at + name.length);
+      if (node.type !== 'identifier' || node.startIndex !== at || node.endIndex !== at + name.length) continue;
       if (isReferencePosition(node)) out.push(node);
     }
+    return out;
+  }
+
+  /**
+   * Offsets where `name` occurs as a whole word. The first few names asked
+   * about are searched for with a regular expression; after that, one index of
+   * every word (a file asking about many names, e.g. one per device string,
+   * would otherwise scan the whole text once per name).
+   */
+  private occurrences(name: string, text: string): number[] {
+    if (isWord(name) && this.referenceCache.size >= (this.options.indexReferencesAfter ?? INDEX_REFERENCES_AFTER)) {
+      return (this.wordIndex ??= new WordIndex(text)).occurrences(name);
+    }
+    const out: number[] = [];
+    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'gu');
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
     return out;
   }
 

@@ -93,8 +93,10 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
     const before = decoded.bom ? '\ufeff' + decoded.text : decoded.text;
     const after = decoded.bom ? '\ufeff' + r.output : r.output;
+    const bom = decoded.bom ? 1 : 0; // the regions are in the decoded texts' coordinates
+    const regions = bom ? r.regions.map((g) => ({ os: g.os + bom, oe: g.oe + bom, ns: g.ns + bom, ne: g.ne + bom })) : r.regions;
     return withAnalysis(
-      result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after) }),
+      result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after, { regions }) }),
     );
   } catch (e) {
     if (e instanceof SourceSyntaxError) return result(rel, 'failed', { reason: e.message, parsed: true });

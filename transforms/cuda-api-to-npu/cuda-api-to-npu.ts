@@ -191,8 +191,9 @@ function convertFromImport(ctx: PassContext, stmt: ImportStatement): void {
   if (good.length === 0) return;
   // Mixed: keep the names without a twin on the CUDA module, import the others from the NPU one.
   const indent = indentAt(ctx.source, stmt.node.startIndex);
-  const startsLine = ctx.source.slice(stmt.node.startIndex - indent.length, stmt.node.startIndex) === indent &&
-    /(^|[\r\n])$/.test(ctx.source.slice(0, stmt.node.startIndex - indent.length));
+  const lineStart = stmt.node.startIndex - indent.length;
+  const before = lineStart > 0 ? ctx.source.charCodeAt(lineStart - 1) : 10; // no copy of the text before it
+  const startsLine = ctx.source.slice(lineStart, stmt.node.startIndex) === indent && (before === 10 || before === 13);
   if (stmt.node.text.includes('#') || !startsLine) {
     ctx.report({
       ruleId: NO_TWIN,

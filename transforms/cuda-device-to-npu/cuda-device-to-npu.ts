@@ -189,7 +189,9 @@ class Run {
       const cls = body?.type === 'block' ? body.parent : null;
       if (!cls || cls.type !== 'class_definition') continue;
       const clsName = cls.childForFieldName('name')?.text ?? '?';
-      own.set(m[1], [...(own.get(m[1]) ?? []), clsName]);
+      const classes = own.get(m[1]);
+      if (classes) classes.push(clsName);
+      else own.set(m[1], [clsName]);
       const npuName = m[1] === 'cuda' ? 'npu' : 'is_npu';
       this.ctx.report({
         ruleId: RULE.ownMethod,

@@ -39,7 +39,9 @@ const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambd
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 export class ValueFlow {
-  private readonly cache = new Map<string, ScopeInfo>();
+  /** Scope node id → what the scope binds, by name (one walk of the scope for all its names). */
+  private readonly cache = new Map<number, Map<string, ScopeInfo>>();
+  private attributesByKey?: Map<string, SyntaxNode[]>;
   private options?: ArgOption[];
   private attrAssignments?: Map<string, SyntaxNode[]>;
 
@@ -101,12 +103,16 @@ export class ValueFlow {
 
   /** Attribute nodes with the same text as `attr` (e.g. every `self.gen`), in the file. */
   sameAttribute(attr: SyntaxNode): SyntaxNode[] {
-    const k = key(attr);
-    const out: SyntaxNode[] = [];
-    for (const a of nodesOfType(this.root, 'attribute')) {
-      if (a.id !== attr.id && key(a) === k) out.push(a);
+    if (!this.attributesByKey) {
+      this.attributesByKey = new Map();
+      for (const a of nodesOfType(this.root, 'attribute')) {
+        const k = key(a);
+        const list = this.attributesByKey.get(k);
+        if (list) list.push(a);
+        else this.attributesByKey.set(k, [a]);
+      }
     }
-    return out;
+    return (this.attributesByKey.get(key(attr)) ?? []).filter((a) => a.id !== attr.id);
   }
 
   private attributeAssignments(): Map<string, SyntaxNode[]> {
@@ -118,7 +124,9 @@ export class ValueFlow {
         const right = finalRight(a);
         if (!right) continue;
         const k = key(left);
-        map.set(k, [...(map.get(k) ?? []), right]);
+        const list = map.get(k);
+        if (list) list.push(right);
+        else map.set(k, [right]);
       }
       this.attrAssignments = map;
     }
@@ -141,12 +149,10 @@ export class ValueFlow {
   }
 
   private info(scope: SyntaxNode, name: string): ScopeInfo {
-    const k = `${scope.id}:${name}`;
-    let info = this.cache.get(k);
-    if (!info) {
-      info = collect(scope, name);
-      this.cache.set(k, info);
-    }
+    let names = this.cache.get(scope.id);
+    if (!names) this.cache.set(scope.id, (names = collect(scope)));
+    let info = names.get(name);
+    if (!info) names.set(name, (info = emptyInfo()));
     return info;
   }
 }
@@ -173,43 +179,63 @@ function names(target: SyntaxNode | null): SyntaxNode[] {
   return [];
 }
 
-function collect(scope: SyntaxNode, name: string): ScopeInfo {
-  const info: ScopeInfo = { values: [], opaque: false, bound: false, global: false };
-  const bindOpaque = () => {
-    info.bound = true;
-    info.opaque = true;
+function emptyInfo(): ScopeInfo {
+  return { values: [], opaque: false, bound: false, global: false };
+}
+
+/**
+ * What `scope` binds, for every name at once, in one walk of its body: the
+ * values assigned to each name in source order, and whether some binding of it
+ * cannot be followed, or it is declared global.
+ */
+function collect(scope: SyntaxNode): Map<string, ScopeInfo> {
+  const infos = new Map<string, ScopeInfo>();
+  const info = (name: string): ScopeInfo => {
+    let i = infos.get(name);
+    if (!i) infos.set(name, (i = emptyInfo()));
+    return i;
+  };
+  const bindOpaque = (name: string) => {
+    const i = info(name);
+    i.bound = true;
+    i.opaque = true;
   };
   if (scope.type === 'function_definition' || scope.type === 'lambda') {
     for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (p.type === 'identifier' && p.text === name) bindOpaque();
+      if (p.type === 'identifier') bindOpaque(p.text);
       else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-        if (p.childForFieldName('name')?.text === name) {
-          bindOpaque();
+        const n = p.childForFieldName('name');
+        if (n) {
+          bindOpaque(n.text);
           const v = p.childForFieldName('value');
-          if (v) info.values.push(v);
+          if (v) info(n.text).values.push(v);
         }
-      } else if (p.namedChildren.some((c) => c.type === 'identifier' && c.text === name)) {
-        bindOpaque(); // typed, *args, **kwargs
+      } else {
+        for (const c of p.namedChildren) if (c.type === 'identifier') bindOpaque(c.text); // typed, *args, **kwargs
       }
     }
   }
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-  if (!body) return info;
+  if (!body) return infos;
   const visit = (n: SyntaxNode): void => {
     if (NESTED_SCOPES.has(n.type)) {
-      if (n.type !== 'lambda' && n.childForFieldName('name')?.text === name) bindOpaque();
+      if (n.type !== 'lambda') {
+        const name = n.childForFieldName('name');
+        if (name) bindOpaque(name.text);
+      }
       return;
     }
     if (COMPREHENSIONS.has(n.type)) return;
     switch (n.type) {
       case 'assignment': {
         const left = n.childForFieldName('left');
-        if (left && unparen(left).type === 'identifier' && unparen(left).text === name) {
-          info.bound = true;
+        if (left && unparen(left).type === 'identifier') {
+          const i = info(unparen(left).text);
+          i.bound = true;
           const right = finalRight(n);
-          if (right) info.values.push(right);
-        } else if (names(left).some((i) => i.text === name)) {
-          bindOpaque();
+          if (right) i.values.push(right);
+        } else {
+          for (const i of names(left)) bindOpaque(i.text);
         }
         const right = n.childForFieldName('right');
         if (right) visit(right); // chained `a = b = v`
@@ -218,36 +244,41 @@ function collect(scope: SyntaxNode, name: string): ScopeInfo {
       case 'augmented_assignment':
       case 'for_statement':
       case 'for_in_clause':
-        if (names(n.childForFieldName('left')).some((i) => i.text === name)) bindOpaque();
+        for (const i of names(n.childForFieldName('left'))) bindOpaque(i.text);
         break;
       case 'as_pattern_target': // with ... as name, except E as name
-        if (names(n).some((i) => i.text === name)) bindOpaque();
+        for (const i of names(n)) bindOpaque(i.text);
         return;
-      case 'named_expression':
-        if (n.childForFieldName('name')?.text === name) {
-          info.bound = true;
+      case 'named_expression': {
+        const name = n.childForFieldName('name');
+        if (name) {
+          const i = info(name.text);
+          i.bound = true;
           const v = n.childForFieldName('value');
-          if (v) info.values.push(v);
+          if (v) i.values.push(v);
         }
         break;
+      }
       case 'global_statement':
-        if (n.namedChildren.some((c) => c.text === name)) info.global = true;
+        for (const c of n.namedChildren) info(c.text).global = true;
         return;
       case 'nonlocal_statement':
-        if (n.namedChildren.some((c) => c.text === name)) bindOpaque();
+        for (const c of n.namedChildren) bindOpaque(c.text);
         return;
       case 'import_statement':
-      case 'import_from_statement':
+      case 'import_from_statement': {
+        const moduleName = n.childForFieldName('module_name')?.id;
         for (const c of n.namedChildren) {
           const local = c.type === 'aliased_import' ? c.childForFieldName('alias') : c.type === 'dotted_name' ? c.namedChildren[0] : null;
-          if (local?.text === name && c.id !== n.childForFieldName('module_name')?.id) bindOpaque();
+          if (local && c.id !== moduleName) bindOpaque(local.text);
         }
         return;
+      }
     }
     for (const c of n.namedChildren) visit(c);
   };
   for (const c of body.namedChildren) visit(c);
-  return info;
+  return infos;
 }
 
 /** The quote the file mostly uses for one-line strings (`"` when tied or unknown). */
