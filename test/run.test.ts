@@ -40,7 +40,7 @@ it('reports a file that cannot be read as failed and carries on', async () => {
     { rel: 'ok.py', status: 'changed' },
   ]);
   expect(r.counts.failed).toBe(1);
-  expect(r.patch).toContain('+++ b/ok.py');
+  expect(r.patch.toString()).toContain('+++ b/ok.py');
 });
 
 it('does not read or copy special files, and says so', async () => {

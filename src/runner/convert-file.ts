@@ -5,7 +5,7 @@
 import { convertSource, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
-import { DecodeError, decodeSource, encodeSource } from '../python/source';
+import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
@@ -31,8 +31,13 @@ export interface FileResult {
   reason?: string;
   /** New bytes, when changed. */
   output?: Uint8Array;
-  /** Unified diff of the file ('' when unchanged). */
+  /**
+   * Unified diff of the file ('' when unchanged), as text. Its bytes in the
+   * patch are in `encoding` (see encodeText in python/source.ts).
+   */
   diff: string;
+  /** Python's name of the file's codec when it is not UTF-8 (a PEP 263 declaration). */
+  encoding?: string;
   changes: ChangeRecord[];
   manual: ManualRecord[];
   notes: EngineNote[];
@@ -91,13 +96,14 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     });
     const base = { changes: r.changes, manual: r.manual, notes: r.notes, supportFiles: r.supportFiles, parsed: true };
     if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
+    const output = encodeSource(r.output, decoded); // EncodeError when an edit is not encodable in the file's codec
     const before = decoded.bom ? '\ufeff' + decoded.text : decoded.text;
     const after = decoded.bom ? '\ufeff' + r.output : r.output;
-    return withAnalysis(
-      result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after) }),
-    );
+    const encoding = decoded.encoding === UTF8 ? {} : { encoding: decoded.encoding };
+    return withAnalysis(result(rel, 'changed', { ...base, ...encoding, output, diff: unifiedDiff(rel, before, after) }));
   } catch (e) {
     if (e instanceof SourceSyntaxError) return result(rel, 'failed', { reason: e.message, parsed: true });
+    if (e instanceof EncodeError) return result(rel, 'failed', { reason: `${e.message}; copied unchanged`, parsed: true });
     const msg = e instanceof Error ? e.message : String(e);
     return result(rel, 'failed', { reason: `internal error: ${msg}; copied unchanged (please report this file)`, parsed: true });
   }

@@ -99,7 +99,7 @@ export function writeReports(dir: string, run: RunResult, version: string, summa
  * Make each report file and write it, one at a time: a large repository's
  * reports are tens of MB each, and none is kept once written.
  */
-export function writeReportFiles(dir: string, files: Record<string, () => string>): void {
+export function writeReportFiles(dir: string, files: Record<string, () => string | Uint8Array>): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, make] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), make());
 }
