@@ -9,6 +9,7 @@ import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../p
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
+import { parse, syntaxErrors } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 
 export interface EngineOptions {
@@ -42,7 +43,7 @@ export interface FileResult {
   manual: ManualRecord[];
   notes: EngineNote[];
   supportFiles: (SupportFile & { passId: string })[];
-  /** Was the file parsed (false when no pass could apply)? */
+  /** Was the file parsed (false when it was skipped or could not be read or decoded)? */
   parsed: boolean;
   /** Migration analysis of the input (src/analysis), when enabled. */
   analysis?: FileAnalysis;
@@ -86,7 +87,13 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
   const passes = passesById(opts.passIds);
-  if (!passes.some((p) => p.triggers.test(decoded.text))) return withAnalysis(result(rel, 'unchanged'));
+  if (!passes.some((p) => p.triggers.test(decoded.text))) {
+    // No pass applies, but a file that does not parse is still reported as
+    // such. parse() answers from its cache when the analysis parsed this text.
+    const errors = syntaxErrors(parse(decoded.text));
+    if (errors.count > 0) return withAnalysis(result(rel, 'failed', { reason: new SourceSyntaxError(errors.firstLine).message, parsed: true }));
+    return withAnalysis(result(rel, 'unchanged', { parsed: true }));
+  }
   try {
     const r = convertSource(decoded.text, {
       passes,
