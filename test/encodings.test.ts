@@ -96,6 +96,18 @@ describe('PEP 263 files', () => {
     expect(check.stderr).toMatch(/patch does not apply/);
   });
 
+  it('`ascendify diff` prints the GBK diff in GBK bytes, which `git apply` takes', () => {
+    const src = tree({ 'gbk.py': GBK_IN });
+    const bin = path.join(__dirname, '..', 'bin', 'ascendify.js');
+    const d = spawnSync(process.execPath, [bin, 'diff', src, '-q'], { env: { ...process.env, NO_COLOR: '1' } });
+    expect(d.status).toBe(1);
+    const patchFile = path.join(tmp, 'stdout.patch');
+    fs.writeFileSync(patchFile, d.stdout);
+    const g = spawnSync('git', ['apply', '-p1', patchFile], { cwd: src, encoding: 'utf8' });
+    expect(g.stderr).toBe('');
+    expect(fs.readFileSync(path.join(src, 'gbk.py'))).toEqual(GBK_OUT);
+  });
+
   it('fails what cannot be converted, with the reason, and copies it unchanged', async () => {
     const files = {
       'bom_gbk.py': bytes(hex('efbbbf'), '# coding: gbk\nimport torch\ntorch.cuda.synchronize()\n'),

@@ -161,6 +161,7 @@ describe('decodeSource', () => {
     expect(decodeFailure(Buffer.from('import torch\nx = 1\n', 'utf16le'))).toBe(
       'UTF-16 encoded; Python reads source as UTF-8 or a PEP 263 ASCII-compatible encoding',
     );
+    expect(decodeFailure(Buffer.from('import torch\nx = 1\n', 'utf16le').swap16())).toBe('UTF-16 encoded; Python reads source as UTF-8 or a PEP 263 ASCII-compatible encoding');
     expect(decodeFailure(hex('fffe0000 69000000'))).toBe('UTF-32 encoded; Python reads source as UTF-8 or a PEP 263 ASCII-compatible encoding');
     expect(decodeFailure(bytes('import torch', hex('0001'), 'torch.cuda'))).toBe('binary file (contains NUL bytes)');
   });
