@@ -262,7 +262,13 @@ export function detectEol(text: string): Eol {
  * on line 1, or on line 2 when line 1 holds nothing but a comment or blanks.
  */
 function declaredEncoding(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.subarray(0, 64 * 1024)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  // the first two lines only (every file comes through here)
+  let end = 0;
+  for (let n = 0; n < 2 && end < bytes.length; end++) {
+    const b = bytes[end];
+    if (b === 0x0a || (b === 0x0d && bytes[end + 1] !== 0x0a)) n++;
+  }
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, end).toString('latin1').split(/\r\n|\r|\n/, 2);
   for (const line of head) {
     const m = CODING_RE.exec(line);
     if (m) return m[1];
