@@ -287,8 +287,8 @@ async function main(): Promise<void> {
   log('');
 
   const cheapPct = floor.files ? Math.round((floor.cheap * 100) / floor.files) : 0;
-  log(`cheap path   ${floor.cheap} of ${floor.files} Python files (${cheapPct}%, ${((floor.cheapBytes * 100) / Math.max(1, floor.bytes)).toFixed(0)}% of the bytes) match no pass trigger: diff never parses them`);
-  log(`             ${floor.cheapConvert} of them match no analysis trigger either: convert never parses them`);
+  log(`cheap path   ${floor.cheap} of ${floor.files} Python files (${cheapPct}%, ${((floor.cheapBytes * 100) / Math.max(1, floor.bytes)).toFixed(0)}% of the bytes) match no pass trigger: parsed for the syntax check only`);
+  log(`             ${floor.cheapConvert} of them match no analysis trigger either`);
   log(`             read ${fmtMs(median(floor.readMs))}, read + decode + triggers ${fmtMs(median(floor.triggersMs))}, read + decode + parse ${fmtMs(floorMs)} (all files, one thread)`);
   if (engineInfo) {
     log(`             engine run: ${Object.entries(engineInfo.status).map(([k, v]) => `${v} ${k}`).join(', ')}; ${engineInfo.parsed} parsed`);

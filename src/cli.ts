@@ -39,7 +39,7 @@ interface CommonArgs {
 }
 
 export interface Io {
-  stdout: (s: string) => void;
+  stdout: (s: string | Uint8Array) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
   /** Where and how the progress bar is drawn (only on a terminal, see runner/progress.ts); none: no bar. */
@@ -200,10 +200,11 @@ async function diffCommand(args: Args, io: Io): Promise<number> {
   const req = { src: args.src!, mode: 'diff' as const, engine, jobs, onProgress };
   const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
   const color = args.color ?? (io.isTTY && !process.env.NO_COLOR);
-  io.stdout(color ? colorize(result.patch) : result.patch);
+  // bytes: a file's diff is in its own codec (see RunResult.patch); colours go in as latin1, byte for byte
+  io.stdout(color ? Buffer.from(colorize(result.patch.toString('latin1')), 'latin1') : result.patch);
   if (!args.quiet) io.stderr(summaryText(result, `ascendify diff ${args.src} (nothing written)`));
   if (hasFailures(result)) return EXIT.failures;
-  return result.patch ? EXIT.wouldChange : EXIT.ok;
+  return result.patch.length > 0 ? EXIT.wouldChange : EXIT.ok;
 }
 
 /** Report files a convert run writes (stale ones are removed before it starts). */

@@ -99,7 +99,7 @@ describe('ascendify convert', () => {
     const src = path.join(tmp, 'repo');
     write('repo/good.py', TRAIN);
     write('repo/broken.py', 'import torch\ndef f(:\n    torch.cuda.synchronize()\n');
-    write('repo/latin1.py', Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nimport torch\ns = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    write('repo/latin1.py', Buffer.concat([Buffer.from('# -*- coding: gbk -*-\nimport torch\ns = "'), Buffer.from([0xff, 0x41]), Buffer.from('"\n')]));
     write('repo/blob.py', Buffer.from('import torch\x00\x01torch.cuda', 'latin1'));
     write('repo/huge.py', 'import torch\n' + 'torch.cuda.synchronize()\n'.repeat(100));
     fs.symlinkSync('good.py', path.join(src, 'link.py'));
@@ -120,7 +120,7 @@ describe('ascendify convert', () => {
         'blob.py,failed,binary file (contains NUL bytes); copied unchanged\n' +
         'broken.py,failed,syntax error at line 2 (file left unchanged)\n' +
         'huge.py,skipped,larger than 1024 bytes (--max-file-size); copied unchanged\n' +
-        'latin1.py,failed,"not valid UTF-8 (declares PEP 263 encoding ""latin-1"", which ascendify does not rewrite); copied unchanged"\n' +
+        'latin1.py,failed,"declares PEP 263 encoding ""gbk"" but is not lossless gbk (line 3 is not valid gbk or does not encode back to the same bytes); copied unchanged"\n' +
         'link.py,skipped,"symbolic link; copied as a link, not followed or converted"\n',
     );
   });

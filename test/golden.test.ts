@@ -37,7 +37,7 @@ describe.each(all)('golden/%s', (sample) => {
   it('writes the reviewed change log, manual list and patch', () => {
     expect(run.changesCsv).toBe(fs.readFileSync(path.join(dir, 'changes.csv'), 'utf8'));
     expect(run.manualCsv).toBe(fs.readFileSync(path.join(dir, 'manual.csv'), 'utf8'));
-    expect(run.result.patch).toBe(fs.readFileSync(path.join(dir, 'changes.patch'), 'utf8'));
+    expect(run.result.patch).toEqual(fs.readFileSync(path.join(dir, 'changes.patch')));
   });
 
   it('writes the reviewed analysis (analysis/: CSVs, findings.json, summary.md)', () => {
@@ -57,7 +57,7 @@ describe.each(all)('golden/%s', (sample) => {
   it('changes nothing when run again on expected/', async () => {
     const again = await convertSample(sample, 'expected');
     try {
-      expect(again.result.patch).toBe('');
+      expect(again.result.patch.length).toBe(0);
       expect(again.result.changes).toEqual([]);
     } finally {
       fs.rmSync(path.dirname(again.out), { recursive: true, force: true });

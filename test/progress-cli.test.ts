@@ -21,7 +21,7 @@ function io(isTTY: boolean) {
   const bar: string[] = [];
   const out: string[] = [];
   const value: Io = {
-    stdout: (s) => out.push(s),
+    stdout: (s) => out.push(typeof s === 'string' ? s : Buffer.from(s).toString()),
     stderr: (s) => out.push(s),
     isTTY: false,
     progress: { stream: { write: (s: string) => bar.push(s), isTTY, columns: 120 }, delayMs: 0, intervalMs: 0, env: {} },

@@ -69,6 +69,8 @@ describe('reparse: incremental parse after edits equals a fresh parse', () => {
     ['LF', (t) => t, '\n'],
     ['CRLF', (t) => t.replace(/\r?\n/g, '\r\n'), '\r\n'],
     ['non-ASCII first line', (t) => `# ünïcödé ✓ 𝔘\n${t}`, '\n'],
+    // old Mac: tree-sitter is handed '\n' for each lone '\r' (parser.ts), so the reference parses that
+    ['CR', (t) => t.replace(/\r?\n/g, '\r'), '\r'],
   ];
   for (const [label, variant, eol] of variants) {
     it(`${label}: same nodes, offsets and points on every file`, () => {
@@ -79,7 +81,7 @@ describe('reparse: incremental parse after edits equals a fresh parse', () => {
         if (edits.length === 0) continue;
         const next = applyEdits(text, edits);
         const old = parse(text);
-        const fresh = reference.parse(next);
+        const fresh = reference.parse(eol === '\r' ? next.replace(/\r/g, '\n') : next);
         const incremental = reparse(old, text, edits, next);
         expect({ file, tree: dump(incremental) }).toEqual({ file, tree: dump(fresh) });
         compared++;

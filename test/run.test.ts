@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/runner/convert-file';
 import { selectPassIds } from '../src/runner/passes';
-import { run } from '../src/runner/run';
+import { hasFailures, run } from '../src/runner/run';
+import { cpythonParseErrors } from './python';
 
 const engine = { passIds: selectPassIds(), unsafe: false, transferToNpu: false, maxFileSize: DEFAULT_MAX_FILE_SIZE };
 let tmp: string;
@@ -40,7 +41,7 @@ it('reports a file that cannot be read as failed and carries on', async () => {
     { rel: 'ok.py', status: 'changed' },
   ]);
   expect(r.counts.failed).toBe(1);
-  expect(r.patch).toContain('+++ b/ok.py');
+  expect(r.patch.toString()).toContain('+++ b/ok.py');
 });
 
 it('does not read or copy special files, and says so', async () => {
@@ -69,4 +70,24 @@ it('restores directory modes, read-only ones included, after writing into them',
     fs.chmodSync(path.join(src, 'ro'), 0o755);
     if (fs.existsSync(path.join(tmp, 'out', 'ro'))) fs.chmodSync(path.join(tmp, 'out', 'ro'), 0o755);
   }
+});
+
+it('reports a file that does not parse as failed even when no pass applies to it (exit 2)', async () => {
+  const src = path.join(tmp, 'repo');
+  fs.mkdirSync(src);
+  fs.writeFileSync(path.join(src, 'broken.py'), 'x = 1\n\ndef f(:\n    return 1\n');
+  fs.writeFileSync(path.join(src, 'fine.py'), 'def f(x):\n    return x\n');
+  fs.writeFileSync(path.join(src, 'unclosed.py'), 'x = 1\ny = [1,\n     2\n');
+  for (const analysis of [false, true]) {
+    const r = await run({ src, mode: 'diff', engine: { ...engine, analysis } });
+    expect(r.files).toEqual([
+      { rel: 'broken.py', status: 'failed', reason: 'syntax error at line 3 (file left unchanged)' },
+      { rel: 'fine.py', status: 'unchanged' },
+      { rel: 'unclosed.py', status: 'failed', reason: 'syntax error at line 2 (file left unchanged)' },
+    ]);
+    expect(hasFailures(r)).toBe(true);
+    expect(r.patch.length).toBe(0);
+  }
+  // CPython agrees
+  expect(cpythonParseErrors(['broken.py', 'fine.py', 'unclosed.py'].map((f) => path.join(src, f))).map((e) => path.basename(e.file))).toEqual(['broken.py', 'unclosed.py']);
 });

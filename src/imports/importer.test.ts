@@ -1,4 +1,4 @@
-import { parse } from '../python/parser';
+import { parse, syntaxErrors } from '../python/parser';
 import { Bindings } from '../python/bindings';
 import { applyEdits } from '../core/apply';
 import { planImports } from './importer';
@@ -47,7 +47,42 @@ describe('planImports', () => {
     expect(addImports('# only a comment', [OS])).toBe('# only a comment\nimport os');
   });
 
-  it('does not anchor on an import that shares its line with another statement', () => {
-    expect(addImports('import torch; x = 1\ny = t.npu()\n', [TORCH_NPU])).toBe('import torch; x = 1\nimport torch_npu\ny = t.npu()\n');
+  // An anchor that shares its line: the import goes right after it on that line, so it binds before the rest of the line runs.
+  it.each([
+    ['import torch; x = y.npu()\n', 'import torch; import torch_npu; x = y.npu()\n'],
+    ['import torch; x = 1\ny = t.npu()\n', 'import torch; import torch_npu; x = 1\ny = t.npu()\n'],
+    ['import torch; import os\ny = t.npu()\n', 'import torch; import torch_npu; import os\ny = t.npu()\n'],
+    ['import torch;\ny = t.npu()\n', 'import torch; import torch_npu;\ny = t.npu()\n'],
+    ['import os; import torch  # c\ny = t.npu()\n', 'import os; import torch; import torch_npu  # c\ny = t.npu()\n'],
+    ['import torch; \\\n    y = t.npu()\n', 'import torch; import torch_npu; \\\n    y = t.npu()\n'],
+    ['try:\n    import torch; y = t.npu()\nexcept ImportError:\n    pass\n', 'try:\n    import torch; import torch_npu; y = t.npu()\nexcept ImportError:\n    pass\n'],
+    ['if True: import torch; y = t.npu()\n', 'if True: import torch; import torch_npu; y = t.npu()\n'],
+    // the anchor loads torch.npu: before it
+    ['import torch.npu; y = t.npu()\n', 'import torch_npu; import torch.npu; y = t.npu()\n'],
+  ])('torch anchor sharing its line: %j', (code, want) => {
+    const out = addImports(code, [TORCH_NPU]);
+    expect(out).toBe(want);
+    expect(syntaxErrors(parse(out)).count).toBe(0);
+    expect(addImports(out, [TORCH_NPU])).toBe(out); // a second run adds nothing
+  });
+
+  it('puts several imports on the shared line in order, and follows an inline torch_npu', () => {
+    expect(addImports('import torch; y = t.npu()\n', [TRANSFER_TO_NPU, TORCH_NPU])).toBe(
+      'import torch; import torch_npu; from torch_npu.contrib import transfer_to_npu; y = t.npu()\n',
+    );
+    expect(addImports('import torch_npu; y = t.npu()\n', [TRANSFER_TO_NPU])).toBe(
+      'import torch_npu; from torch_npu.contrib import transfer_to_npu; y = t.npu()\n',
+    );
+  });
+
+  it('keeps own-line placement for a comment after the anchor and for a `\\` continued anchor', () => {
+    expect(addImports('import torch  # noqa\ny = t.npu()\n', [TORCH_NPU])).toBe('import torch  # noqa\nimport torch_npu\ny = t.npu()\n');
+    expect(addImports('import torch, \\\n    os\ny = t.npu()\n', [TORCH_NPU])).toBe('import torch, \\\n    os\nimport torch_npu\ny = t.npu()\n');
+  });
+
+  it('top placement on a shared line: after the last leading import or the docstring on that line, else a line before', () => {
+    expect(addImports('import os; x = wrap(m)\n', [HELPER])).toBe('import os; from ascendify_ddp import wrap; x = wrap(m)\n');
+    expect(addImports('"""Doc."""; x = os.sep\n', [OS])).toBe('"""Doc."""; import os; x = os.sep\n');
+    expect(addImports('x = os.sep; y = 2\n', [OS])).toBe('import os\nx = os.sep; y = 2\n');
   });
 });

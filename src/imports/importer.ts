@@ -11,6 +11,12 @@
  * - 'top' placement, or no torch import: after the leading import block, which
  *   starts after the shebang, encoding line, module docstring and
  *   `from __future__` imports.
+ * - An anchor that shares its line with other simple statements
+ *   (`import torch; x = y.npu()`) gets the new imports on that line, right
+ *   after it (`import torch; import torch_npu; x = y.npu()`), or right before
+ *   it when they go before: the next line would bind them after the rest of
+ *   the line has run. A multi-line anchor (brackets, `\` continuation) that
+ *   ends its last line is followed by a line of its own as usual.
  */
 import type { Bindings, ImportStatement } from '../python/bindings';
 import type { SyntaxNode } from '../python/parser';
@@ -39,10 +45,10 @@ export function planImports(
   const missing = dedupe(requests).filter((r) => !isSatisfied(r, bindings));
   if (missing.length === 0) return { edits: [], added: [] };
 
-  const groups = new Map<string, { at: number; indent: string; before: boolean; anchor: number; reqs: ImportRequest[] }>();
+  const groups = new Map<string, Spot & { reqs: ImportRequest[] }>();
   for (const r of missing) {
     const spot = (r.placement === 'torch' && torchSpot(text, bindings)) || topSpot(text, root);
-    const key = `${spot.at}|${spot.before}`;
+    const key = `${spot.at}|${spot.before}|${spot.inline}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ...spot, reqs: [] }));
     g.reqs.push(r);
@@ -52,8 +58,15 @@ export function planImports(
   const added: PlannedImport[] = [];
   for (const g of [...groups.values()].sort((a, b) => a.at - b.at)) {
     g.reqs.sort(compareRequests);
-    const lines = g.reqs.map((r) => g.indent + importStatement(r));
     let content: string;
+    if (g.inline) {
+      const stmts = g.reqs.map((r) => importStatement(r)).join('; ');
+      content = g.before ? `${stmts}; ` : `; ${stmts}`;
+      edits.push({ start: g.at, end: g.at, content });
+      for (const r of g.reqs) added.push({ request: r, anchor: g.anchor });
+      continue;
+    }
+    const lines = g.reqs.map((r) => g.indent + importStatement(r));
     if (g.at === text.length && text.length > 0 && !/[\r\n]$/.test(text)) content = eol + lines.join(eol);
     else content = lines.join(eol) + eol;
     edits.push({ start: g.at, end: g.at, content });
@@ -91,24 +104,31 @@ interface Spot {
   at: number;
   indent: string;
   before: boolean;
+  /** On the anchor's own line, separated by `;` (it shares that line with other statements). */
+  inline: boolean;
   anchor: number;
+}
+
+/** Where to put imports attached to a statement: on their own line when it owns its line, else beside it on that line. */
+function beside(text: string, node: SyntaxNode, before: boolean): Spot {
+  const anchor = node.startIndex;
+  if (!ownsLine(text, node)) return { at: before ? node.startIndex : node.endIndex, indent: '', before, inline: true, anchor };
+  const indent = indentAt(text, node.startIndex);
+  return before
+    ? { at: lineStartOf(text, node.startIndex), indent, before, inline: false, anchor }
+    : { at: afterLine(text, node.endIndex), indent, before, inline: false, anchor };
 }
 
 function torchSpot(text: string, bindings: Bindings): Spot | null {
   const live = bindings.moduleImports.filter((s) => !s.typeCheckingOnly);
   // torch_npu already imported: what else goes with it (transfer_to_npu) follows it
   const npu = live.find((s) => s.kind === 'import' && importedModules(s).includes('torch_npu'));
-  if (npu && ownsLine(text, npu.node)) {
-    return { at: afterLine(text, npu.node.endIndex), indent: indentAt(text, npu.node.startIndex), before: false, anchor: npu.node.startIndex };
-  }
+  if (npu) return beside(text, npu.node, false);
   const isTorch = (m: string) => m === 'torch' || m.startsWith('torch.');
   const first = live.find((s) => importedModules(s).some(isTorch));
-  if (!first || !ownsLine(text, first.node)) return null;
-  const node = first.node;
-  const indent = indentAt(text, node.startIndex);
+  if (!first) return null;
   const loadsNpu = importedModules(first).some((m) => m === 'torch.npu' || m.startsWith('torch.npu.'));
-  if (loadsNpu) return { at: lineStartOf(text, node.startIndex), indent, before: true, anchor: node.startIndex };
-  return { at: afterLine(text, node.endIndex), indent, before: false, anchor: node.startIndex };
+  return beside(text, first.node, loadsNpu);
 }
 
 function topSpot(text: string, root: SyntaxNode): Spot {
@@ -118,16 +138,16 @@ function topSpot(text: string, root: SyntaxNode): Spot {
   while (stmts[i]?.type === 'future_import_statement') i++;
   let lastImport: SyntaxNode | undefined;
   while (stmts[i] && (stmts[i].type === 'import_statement' || stmts[i].type === 'import_from_statement')) lastImport = stmts[i++];
-  if (lastImport && ownsLine(text, lastImport)) {
-    return { at: afterLine(text, lastImport.endIndex), indent: '', before: false, anchor: lastImport.startIndex };
-  }
+  if (lastImport) return beside(text, lastImport, false);
   const next = stmts[i];
-  if (next && ownsLine(text, next)) {
-    return { at: lineStartOf(text, next.startIndex), indent: '', before: true, anchor: next.startIndex };
+  // a line of its own before the first statement, when that statement starts its line
+  if (next && text.slice(lineStartOf(text, next.startIndex), next.startIndex).trim() === '') {
+    return { at: lineStartOf(text, next.startIndex), indent: '', before: true, inline: false, anchor: next.startIndex };
   }
   const prev = stmts[i - 1];
-  if (prev) return { at: afterLine(text, prev.endIndex), indent: '', before: false, anchor: prev.startIndex };
-  return { at: text.length, indent: '', before: false, anchor: 0 };
+  if (prev) return beside(text, prev, false);
+  if (next) return beside(text, next, true);
+  return { at: text.length, indent: '', before: false, inline: false, anchor: 0 };
 }
 
 /** The statement starts its line and nothing but a comment follows it on its last line. */

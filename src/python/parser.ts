@@ -40,13 +40,36 @@ export function parsedChars(): number {
   return charsParsed;
 }
 
+/**
+ * What tree-sitter reads: the text with each lone '\r' (an old Mac line ending,
+ * which CPython's tokenizer accepts as a newline and tree-sitter-python does
+ * not) replaced by '\n'. Same length, so every offset stays valid; the engine
+ * keeps and edits the original text, and `withText` makes node.text read it.
+ */
+function lexable(text: string): string {
+  return LONE_CR.test(text) ? text.replace(LONE_CR_G, '\n') : text;
+}
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_G = /\r(?!\n)/g;
+
+/**
+ * Node texts come from the string the tree was parsed from (`tree.input` of
+ * the node binding): point it back at the original text, so that a node's
+ * text keeps its '\r' line endings when a pass copies it into a fix.
+ */
+function withText(tree: Tree, text: string, parsed: string): Tree {
+  if (parsed !== text) (tree as unknown as { input: string }).input = text;
+  return tree;
+}
+
 /** Parse Python source text (without BOM). */
 export function parse(text: string): Tree {
   if (last && last.text === text) return last.tree;
   charsParsed += text.length;
   // tree-sitter's node binding reads a JS string in chunks; a larger buffer
   // makes big files cheaper to hand over.
-  const tree = getParser().parse(text, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  const input = lexable(text);
+  const tree = withText(getParser().parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) }), text, input);
   last = { text, tree };
   return tree;
 }
@@ -75,9 +98,12 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   for (const e of edits) delta += e.content.length - (e.end - e.start);
   const first = edits[0].start;
   const oldEnd = edits[edits.length - 1].end;
-  oldTree.edit(treeEdit(oldText, first, oldEnd, newText.slice(first, oldEnd + delta)));
+  // rows as tree-sitter counted them: in the texts it read
+  const oldInput = lexable(oldText);
+  const newInput = lexable(newText);
+  oldTree.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
   charsParsed += newText.length;
-  const tree = getParser().parse(newText, oldTree, { bufferSize: Math.max(newText.length + 1, 32 * 1024) });
+  const tree = withText(getParser().parse(newInput, oldTree, { bufferSize: Math.max(newText.length + 1, 32 * 1024) }), newText, newInput);
   last = { text: newText, tree };
   return tree;
 }

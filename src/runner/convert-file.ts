@@ -5,10 +5,11 @@
 import { convertSource, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
-import { DecodeError, decodeSource, encodeSource } from '../python/source';
+import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
+import { parse, syntaxErrors } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 
 export interface EngineOptions {
@@ -31,13 +32,18 @@ export interface FileResult {
   reason?: string;
   /** New bytes, when changed. */
   output?: Uint8Array;
-  /** Unified diff of the file ('' when unchanged). */
+  /**
+   * Unified diff of the file ('' when unchanged), as text. Its bytes in the
+   * patch are in `encoding` (see encodeText in python/source.ts).
+   */
   diff: string;
+  /** Python's name of the file's codec when it is not UTF-8 (a PEP 263 declaration). */
+  encoding?: string;
   changes: ChangeRecord[];
   manual: ManualRecord[];
   notes: EngineNote[];
   supportFiles: (SupportFile & { passId: string })[];
-  /** Was the file parsed (false when no pass could apply)? */
+  /** Was the file parsed (false when it was skipped or could not be read or decoded)? */
   parsed: boolean;
   /** Migration analysis of the input (src/analysis), when enabled. */
   analysis?: FileAnalysis;
@@ -81,7 +87,13 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
   const passes = passesById(opts.passIds);
-  if (!passes.some((p) => p.triggers.test(decoded.text))) return withAnalysis(result(rel, 'unchanged'));
+  if (!passes.some((p) => p.triggers.test(decoded.text))) {
+    // No pass applies, but a file that does not parse is still reported as
+    // such. parse() answers from its cache when the analysis parsed this text.
+    const errors = syntaxErrors(parse(decoded.text));
+    if (errors.count > 0) return withAnalysis(result(rel, 'failed', { reason: new SourceSyntaxError(errors.firstLine).message, parsed: true }));
+    return withAnalysis(result(rel, 'unchanged', { parsed: true }));
+  }
   try {
     const r = convertSource(decoded.text, {
       passes,
@@ -91,15 +103,16 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     });
     const base = { changes: r.changes, manual: r.manual, notes: r.notes, supportFiles: r.supportFiles, parsed: true };
     if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
+    const output = encodeSource(r.output, decoded); // EncodeError when an edit is not encodable in the file's codec
     const before = decoded.bom ? '\ufeff' + decoded.text : decoded.text;
     const after = decoded.bom ? '\ufeff' + r.output : r.output;
     const bom = decoded.bom ? 1 : 0; // the regions are in the decoded texts' coordinates
     const regions = bom ? r.regions.map((g) => ({ os: g.os + bom, oe: g.oe + bom, ns: g.ns + bom, ne: g.ne + bom })) : r.regions;
-    return withAnalysis(
-      result(rel, 'changed', { ...base, output: encodeSource(r.output, decoded.bom), diff: unifiedDiff(rel, before, after, { regions }) }),
-    );
+    const encoding = decoded.encoding === UTF8 ? {} : { encoding: decoded.encoding };
+    return withAnalysis(result(rel, 'changed', { ...base, ...encoding, output, diff: unifiedDiff(rel, before, after, { regions }) }));
   } catch (e) {
     if (e instanceof SourceSyntaxError) return result(rel, 'failed', { reason: e.message, parsed: true });
+    if (e instanceof EncodeError) return result(rel, 'failed', { reason: `${e.message}; copied unchanged`, parsed: true });
     const msg = e instanceof Error ? e.message : String(e);
     return result(rel, 'failed', { reason: `internal error: ${msg}; copied unchanged (please report this file)`, parsed: true });
   }

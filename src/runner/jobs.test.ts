@@ -86,7 +86,7 @@ describe('--jobs', () => {
     expect(one.pool.mode).toBe('in-process');
     expect(two.pool).toMatchObject({ mode: 'workers', workers: 2 });
     expect(two.pool.batches).toBeGreaterThan(2);
-    expect(two.patch).toBe(one.patch);
+    expect(two.patch).toEqual(one.patch);
     expect(two.files).toEqual(one.files);
     expect(two.changes).toEqual(one.changes);
     expect(two.manual).toEqual(one.manual);

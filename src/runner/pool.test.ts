@@ -69,7 +69,8 @@ beforeAll(() => {
     'plain.py': 'x = 1  # no torch here\n',
     'empty.py': '',
     'broken.py': 'import torch\ndef f(:\n    torch.cuda.synchronize()\n',
-    'latin1.py': Buffer.from('# -*- coding: latin-1 -*-\nname = "caf\xe9"\n', 'latin1'),
+    'latin1.py': Buffer.from('# -*- coding: latin-1 -*-\nimport torch\nname = "caf\xe9"; torch.cuda.synchronize()\n', 'latin1'),
+    'undeclared.py': Buffer.from('name = "caf\xe9"\n', 'latin1'),
     'binary.py': Buffer.from([0x69, 0x6d, 0x00, 0x01]),
     // the largest file, so that it is dispatched first
     'pkg/big.py': TORCH + Array.from({ length: 400 }, (_, i) => `def f${i}(x):\n    return x.to("cuda")\n`).join(''),
@@ -130,11 +131,12 @@ describe('convertFiles', () => {
     expect(four.results).toEqual(one.results);
     // the tree exercises every status
     const status = (rel: string) => one.results.find((r) => r.rel === rel)!.status;
-    expect(['train.py', 'crlf_bom.py', 'plain.py', 'broken.py', 'latin1.py', 'binary.py', 'gone.py'].map(status)).toEqual([
+    expect(['train.py', 'crlf_bom.py', 'plain.py', 'broken.py', 'latin1.py', 'undeclared.py', 'binary.py', 'gone.py'].map(status)).toEqual([
       'changed',
       'changed',
       'unchanged',
       'failed',
+      'changed',
       'failed',
       'failed',
       'failed',
@@ -142,6 +144,10 @@ describe('convertFiles', () => {
     expect(one.results.find((r) => r.rel === 'gone.py')!.reason).toBe('cannot read: ENOENT (open)');
     const bom = one.results.find((r) => r.rel === 'crlf_bom.py')!;
     expect(Buffer.from(bom.output!).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    // written back in latin-1, on a worker too
+    const latin1 = Buffer.from('# -*- coding: latin-1 -*-\nimport torch\nimport torch_npu\nname = "caf\xe9"; torch.npu.synchronize()\n', 'latin1');
+    expect(Buffer.from(one.results.find((r) => r.rel === 'latin1.py')!.output!)).toEqual(latin1);
+    expect(one.results.find((r) => r.rel === 'latin1.py')!.encoding).toBe('latin_1');
   });
 
   it('stays in-process below minParallelBytes and with one file', async () => {

@@ -98,7 +98,7 @@ export function writeReports(dir: RootedWriter, run: RunResult, version: string,
  * Make each report file and write it, one at a time: a large repository's
  * reports are tens of MB each, and none is kept once written.
  */
-export function writeReportFiles(dir: RootedWriter, files: Record<string, () => string>): void {
+export function writeReportFiles(dir: RootedWriter, files: Record<string, () => string | Uint8Array>): void {
   for (const [name, make] of Object.entries(files)) dir.writeFile(name, make(), 0o644);
 }
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
+import { encodeText, UTF8 } from '../python/source';
 import type { EngineOptions, FileResult, FileStatus } from './convert-file';
 import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
@@ -81,8 +82,12 @@ export interface RunResult {
   changes: (ChangeRecord & { file: string })[];
   manual: (ManualRecord & { file: string })[];
   notes: (EngineNote & { file: string })[];
-  /** Unified diff of every change, files in sorted order. */
-  patch: string;
+  /**
+   * Unified diff of every change, files in sorted order, as bytes: each file's
+   * diff is in that file's codec (UTF-8, or what its PEP 263 declaration names),
+   * so `git apply` matches it against the file's own bytes, as with `git diff`.
+   */
+  patch: Buffer;
   counts: RunCounts;
   /** Migration analysis: every finding, with the records passes left (src/analysis/collect.ts); sorted. */
   findings: ProjectFinding[];
@@ -204,7 +209,10 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   changes.sort((a, b) => comparePaths(a.file, b.file));
   const manual = results.flatMap((r) => r.manual.map((m) => ({ file: r.rel, ...m })));
   const notes = [...results.flatMap((r) => r.notes.map((n) => ({ file: r.rel, ...n }))), ...support.notes];
-  const diffs = [...results.map((r) => ({ rel: r.rel, diff: r.diff })), ...supportWritten.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content) }))];
+  const diffs = [
+    ...results.map((r) => ({ rel: r.rel, diff: r.diff, encoding: r.encoding ?? UTF8 })),
+    ...supportWritten.map((s) => ({ rel: s.path, diff: unifiedDiff(s.path, null, s.content), encoding: UTF8 })),
+  ];
   diffs.sort((a, b) => comparePaths(a.rel, b.rel));
 
   otherAnalyses.sort((a, b) => comparePaths(a.rel, b.rel));
@@ -225,7 +233,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     changes,
     manual,
     notes,
-    patch: diffs.map((d) => d.diff).join(''),
+    patch: Buffer.concat(diffs.filter((d) => d.diff).map((d) => encodeText(d.diff, d.encoding))),
     counts: {
       scanned: python.length,
       changed: count('changed'),

@@ -10,6 +10,9 @@ runPassCases(injectTorchNpu, {
     'import torch.nn as nn\n\nclass M(nn.Module):\n    pass\n',
     // already imported, in any of the forms that load torch_npu
     'import torch\nimport torch_npu\nx = torch.npu.device_count()\n',
+    // imported on a shared line counts too
+    'import torch; import torch_npu; y = x.npu()\n',
+    'import torch  # noqa\nimport torch_npu; y = x.npu()\n',
     'import torch_npu\nimport torch\nx = t.npu()\n',
     'import torch\nimport torch_npu as tnpu\ny = x.npu()\n',
     'import torch\ntry:\n    import torch_npu\nexcept ImportError:\n    torch_npu = None\nd = "npu"\n',
@@ -160,6 +163,27 @@ runPassCases(injectTorchNpu, {
       name: 'no import at all: before the first statement, after the header comments',
       code: '# Copyright header\n"""Doc."""\n\ny = x.npu()\n',
       output: '# Copyright header\n"""Doc."""\n\nimport torch_npu\ny = x.npu()\n',
+    },
+    {
+      name: 'anchor sharing its line with the use: the import binds before it, on that line',
+      code: 'import torch; y = x.npu()\n',
+      output: 'import torch; import torch_npu; y = x.npu()\n',
+    },
+    {
+      name: 'anchor sharing its line with another import',
+      code: 'import torch; import os\ny = x.npu(os.sep)\n',
+      output: 'import torch; import torch_npu; import os\ny = x.npu(os.sep)\n',
+    },
+    {
+      name: 'anchor sharing its line, --transfer-to-npu entry file',
+      code: 'import torch; y = x.npu()\nif __name__ == "__main__":\n    main()\n',
+      output: 'import torch; import torch_npu; from torch_npu.contrib import transfer_to_npu; y = x.npu()\nif __name__ == "__main__":\n    main()\n',
+      transferToNpu: true,
+    },
+    {
+      name: 'anchor continued with a backslash: a line of its own after it',
+      code: 'import torch, \\\n    os\ny = x.npu()\n',
+      output: 'import torch, \\\n    os\nimport torch_npu\ny = x.npu()\n',
     },
     {
       name: 'anchor without trailing newline at end of file',
