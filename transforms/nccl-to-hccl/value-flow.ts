@@ -28,7 +28,7 @@ export interface Values {
   opaque: boolean;
 }
 
-interface ScopeInfo {
+export interface ScopeInfo {
   values: SyntaxNode[];
   opaque: boolean;
   bound: boolean;
@@ -39,7 +39,8 @@ const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambd
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 export class ValueFlow {
-  private readonly cache = new Map<string, ScopeInfo>();
+  /** Per scope (node id): what it binds, for every name, from one walk of the scope. */
+  private readonly cache = new Map<number, Map<string, ScopeInfo>>();
   private options?: ArgOption[];
   private attrAssignments?: Map<string, SyntaxNode[]>;
 
@@ -141,12 +142,10 @@ export class ValueFlow {
   }
 
   private info(scope: SyntaxNode, name: string): ScopeInfo {
-    const k = `${scope.id}:${name}`;
-    let info = this.cache.get(k);
-    if (!info) {
-      info = collect(scope, name);
-      this.cache.set(k, info);
-    }
+    let table = this.cache.get(scope.id);
+    if (!table) this.cache.set(scope.id, (table = collectAll(scope)));
+    let info = table.get(name);
+    if (!info) table.set(name, (info = emptyInfo()));
     return info;
   }
 }
@@ -173,7 +172,111 @@ function names(target: SyntaxNode | null): SyntaxNode[] {
   return [];
 }
 
-function collect(scope: SyntaxNode, name: string): ScopeInfo {
+const emptyInfo = (): ScopeInfo => ({ values: [], opaque: false, bound: false, global: false });
+
+/**
+ * What `scope` binds, for every name, in one walk: `collectAll(scope).get(name)`
+ * equals `collect(scope, name)` (a name it does not mention has no entry).
+ * test/value-flow-differential.test.ts compares the two on real code.
+ */
+export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
+  const table = new Map<string, ScopeInfo>();
+  const get = (name: string) => {
+    let info = table.get(name);
+    if (!info) table.set(name, (info = emptyInfo()));
+    return info;
+  };
+  const bindOpaque = (name: string) => {
+    const info = get(name);
+    info.bound = true;
+    info.opaque = true;
+  };
+  if (scope.type === 'function_definition' || scope.type === 'lambda') {
+    for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p.type === 'identifier') bindOpaque(p.text);
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        const nameNode = p.childForFieldName('name');
+        if (nameNode) {
+          const name = nameNode.text;
+          bindOpaque(name);
+          const v = p.childForFieldName('value');
+          if (v) get(name).values.push(v);
+        }
+      } else {
+        for (const c of p.namedChildren) if (c.type === 'identifier') bindOpaque(c.text); // typed, *args, **kwargs
+      }
+    }
+  }
+  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  if (!body) return table;
+  const visit = (n: SyntaxNode): void => {
+    const type = n.type;
+    if (NESTED_SCOPES.has(type)) {
+      if (type !== 'lambda') {
+        const nameNode = n.childForFieldName('name');
+        if (nameNode) bindOpaque(nameNode.text);
+      }
+      return;
+    }
+    if (COMPREHENSIONS.has(type)) return;
+    switch (type) {
+      case 'assignment': {
+        const left = n.childForFieldName('left');
+        const target = left ? unparen(left) : null;
+        if (target && target.type === 'identifier') {
+          const info = get(target.text);
+          info.bound = true;
+          const right = finalRight(n);
+          if (right) info.values.push(right);
+        } else {
+          for (const i of names(left)) bindOpaque(i.text);
+        }
+        const right = n.childForFieldName('right');
+        if (right) visit(right); // chained `a = b = v`
+        return;
+      }
+      case 'augmented_assignment':
+      case 'for_statement':
+      case 'for_in_clause':
+        for (const i of names(n.childForFieldName('left'))) bindOpaque(i.text);
+        break;
+      case 'as_pattern_target': // with ... as name, except E as name
+        for (const i of names(n)) bindOpaque(i.text);
+        return;
+      case 'named_expression': {
+        const nameNode = n.childForFieldName('name');
+        if (nameNode) {
+          const info = get(nameNode.text);
+          info.bound = true;
+          const v = n.childForFieldName('value');
+          if (v) info.values.push(v);
+        }
+        break;
+      }
+      case 'global_statement':
+        for (const c of n.namedChildren) get(c.text).global = true;
+        return;
+      case 'nonlocal_statement':
+        for (const c of n.namedChildren) bindOpaque(c.text);
+        return;
+      case 'import_statement':
+      case 'import_from_statement': {
+        const moduleId = n.childForFieldName('module_name')?.id;
+        for (const c of n.namedChildren) {
+          const local = c.type === 'aliased_import' ? c.childForFieldName('alias') : c.type === 'dotted_name' ? c.namedChildren[0] : null;
+          if (local && c.id !== moduleId) bindOpaque(local.text);
+        }
+        return;
+      }
+    }
+    for (const c of n.namedChildren) visit(c);
+  };
+  for (const c of body.namedChildren) visit(c);
+  return table;
+}
+
+/** What `scope` binds to `name`, one walk per question: the reference for `collectAll`. */
+export function collect(scope: SyntaxNode, name: string): ScopeInfo {
   const info: ScopeInfo = { values: [], opaque: false, bound: false, global: false };
   const bindOpaque = () => {
     info.bound = true;
