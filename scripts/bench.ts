@@ -26,7 +26,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeTree, ensureCorpora, packageRoot, type CorpusInfo } from './bench/corpus';
+import { describeTree, ensureCorpora, ensureScaleCorpus, packageRoot, type CorpusInfo } from './bench/corpus';
 import type { FloorResult } from './bench/floor';
 import type { EngineRunResult } from './bench/engine';
 import { writeDenseFile } from './bench/dense';
@@ -38,18 +38,24 @@ import { PASSES } from '../transforms';
 interface Args {
   path?: string;
   reps: number;
+  repsGiven: boolean;
   json?: string;
   /** Also measure the dense-file case (size in MB). */
   denseMb?: number;
   /** Measure only the dense-file case. */
   denseOnly?: boolean;
+  /** The scale case: the ~5M-line corpus, floor + `convert` with the default jobs only. */
+  scale: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { reps: 3 };
+  const a: Args = { reps: 3, repsGiven: false, scale: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
-    if (v === '--reps') a.reps = Math.max(1, Number(argv[++i]));
+    if (v === '--reps') {
+      a.reps = Math.max(1, Number(argv[++i]));
+      a.repsGiven = true;
+    } else if (v === '--scale') a.scale = true;
     else if (v === '--json') a.json = argv[++i];
     else if (v === '--dense') a.denseMb ??= 10;
     else if (v === '--dense-only') {
@@ -57,13 +63,14 @@ function parseArgs(argv: string[]): Args {
       a.denseMb ??= 10;
     } else if (v === '--dense-mb') a.denseMb = Number(argv[++i]);
     else if (v === '-h' || v === '--help') {
-      process.stdout.write('usage: npm run bench -- [path] [--reps N] [--json FILE] [--dense | --dense-only] [--dense-mb MB]\n');
+      process.stdout.write('usage: npm run bench -- [path] [--reps N] [--json FILE] [--dense | --dense-only] [--dense-mb MB]\n       npm run bench -- --scale [--reps N] [--json FILE]\n');
       process.exit(0);
     } else if (v.startsWith('-')) throw new Error(`unknown option ${v}`);
     else a.path = v;
   }
   if (!Number.isFinite(a.reps)) throw new Error('--reps needs a number');
   if (a.denseMb !== undefined && !(a.denseMb > 0)) throw new Error('--dense-mb needs a positive number');
+  if (a.scale && a.path) throw new Error('--scale builds its own corpus: give no path');
   return a;
 }
 
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cores = defaultJobs();
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  if (args.scale) return scaleCase(args, cores, cpu);
   if (args.denseOnly) {
     const log = (s: string) => process.stdout.write(s + '\n');
     log(`ascendify benchmark: dense file only`);
@@ -323,6 +331,85 @@ async function main(): Promise<void> {
       parts,
       measurements: [...measurements, ...(smallM ? [smallM] : []), ...(denseM ? [denseM] : [])].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
       poolStartupMs: startup,
+    };
+    fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + '\n');
+    log(`\nwrote ${args.json}`);
+  }
+}
+
+/**
+ * `--scale`: a model-zoo-sized repository (bench-corpus/scale, ~5M lines, built
+ * once). The floor (one thread) and `convert` end to end with the default jobs,
+ * alternating, `--reps` times (default 1: a repetition takes minutes).
+ */
+async function scaleCase(args: Args, cores: number, cpu: string): Promise<void> {
+  const log = (s: string) => process.stdout.write(s + '\n');
+  const reps = args.repsGiven ? args.reps : 1;
+  const t0 = performance.now();
+  const corpus = ensureScaleCorpus(root);
+  const builtMs = performance.now() - t0;
+  log(`ascendify benchmark, scale case`);
+  log(`machine  ${cpu}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()}-${os.arch()}`);
+  log(`passes   ${PASSES.map((p) => p.id).join(', ')}`);
+  log(`corpus   ${corpus.dir}: ${corpus.files} files, ${corpus.pythonFiles} Python files, ${corpus.lines} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB of Python (ready in ${fmtMs(builtMs)})`);
+  log(`         ${corpus.recipe}`);
+  log(`reps     ${reps}, median shown (peak RSS: highest)`);
+  log('');
+  const out = path.join(tmp, 'out');
+  const floors: FloorResult[] = [];
+  const convert: Measurement = { name: `convert (default jobs: ${cores})`, ms: [], rssKiB: [], lines: corpus.lines, bytes: corpus.bytes };
+  let code: number | null = null;
+  for (let r = 0; r < reps; r++) {
+    floors.push(runChild<FloorResult>('floor.js', [corpus.dir, '1']));
+    fs.rmSync(out, { recursive: true, force: true });
+    const t = timeCli(['convert', corpus.dir, '-o', out, '--force', '-q']);
+    convert.ms.push(t.ms);
+    convert.rssKiB.push(t.rssKiB);
+    code = t.code;
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  const floorM: Measurement = {
+    name: 'floor: read + parse, 1 thread',
+    ms: floors.flatMap((f) => f.parseMs),
+    rssKiB: floors.map((f) => f.maxRssKiB),
+    lines: corpus.lines,
+    bytes: corpus.bytes,
+  };
+  const floorMs = median(floorM.ms);
+  const rows = [['measurement', 'median', 'min-max', 'lines/s', 'MB/s', 'peak RSS', '× floor']];
+  for (const x of [floorM, convert]) {
+    const med = median(x.ms);
+    const rss = x.rssKiB.filter((v): v is number => v !== undefined);
+    rows.push([
+      x.name,
+      fmtMs(med),
+      `${fmtMs(Math.min(...x.ms))}-${fmtMs(Math.max(...x.ms))}`,
+      fmtK((x.lines * 1000) / med),
+      ((x.bytes / 1e6) * 1000 / med).toFixed(1),
+      rss.length ? fmtMB(Math.max(...rss)) : '-',
+      (med / floorMs).toFixed(2),
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd());
+  log('');
+  const f = floors[floors.length - 1];
+  log(`cheap path   ${f.cheap} of ${f.files} Python files match no pass trigger; ${f.cheapConvert} match no analysis trigger either (convert never parses them)`);
+  log(`             read ${fmtMs(median(f.readMs))}, read + decode + triggers ${fmtMs(median(f.triggersMs))} (all files, one thread)`);
+  log(`exit code    ${code} (2: some files failed, e.g. the GBK ones, which are reported and copied unchanged)`);
+  const lps = (corpus.lines * 1000) / median(convert.ms);
+  const peak = Math.max(...convert.rssKiB.filter((v): v is number => v !== undefined));
+  log('');
+  log('targets (issue 9)');
+  log(`  convert, default jobs >= 100k lines/s: ${fmtK(lps)} ${lps >= 100_000 ? 'met' : 'NOT met'}`);
+  log(`  peak RSS < 1 GB: ${fmtMB(peak)} ${peak < 1024 * 1024 ? 'met' : 'NOT met'}`);
+  if (args.json) {
+    const doc = {
+      machine: { cpu, cores, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()}-${os.arch()}` },
+      passes: PASSES.map((p) => p.id),
+      corpus,
+      floors,
+      measurements: [floorM, convert].map((x) => ({ ...x, medianMs: median(x.ms), ratio: median(x.ms) / floorMs })),
     };
     fs.writeFileSync(args.json, JSON.stringify(doc, null, 2) + '\n');
     log(`\nwrote ${args.json}`);

@@ -255,3 +255,120 @@ export function ensureCorpora(root = packageRoot(), print = true): { large: Corp
   }
   return { large: out.large!, small: out.small! };
 }
+
+// ---------------------------------------------------------------------------
+// The scale corpus (`npm run bench -- --scale`): a model-zoo-sized repository.
+
+export const SCALE_TARGET_LINES = 5_000_000;
+/** Share of the lines that is PyTorch training code (the golden inputs); the rest is library code. */
+const SCALE_TRAINING_SHARE = 0.08;
+/** Every how many standard-library files one becomes GBK-encoded (PEP 263 declaration + Chinese comments). */
+const SCALE_GBK_EVERY = 97;
+/** Every how many standard-library files one gets a symlink beside it (`<name>_link.py` -> `<name>.py`). */
+const SCALE_SYMLINK_EVERY = 211;
+const SCALE_VERSION = 1;
+
+/**
+ * GBK bytes of a few fixed Chinese comments (checked against Python's gbk codec:
+ * `'# 中文注释：数据加载与模型训练'.encode('gbk')`), so the generator needs no encoder.
+ */
+const GBK_COMMENTS = [
+  '2320d6d0cec4d7a2cacda3bacafdbeddbcd3d4d8d3ebc4a3d0cdd1b5c1b7', // # 中文注释：数据加载与模型训练
+  '2320d1b5c1b7d1adbbb7', // # 训练循环
+  '2320c4a3d0cd', // # 模型
+].map((h) => Buffer.from(h, 'hex'));
+
+function gbkVariant(src: Buffer, k: number): Buffer {
+  // line 1: the declaration; then a Chinese comment before every 40th line of the original
+  const parts: Buffer[] = [Buffer.from('# -*- coding: gbk -*-\n')];
+  let start = 0;
+  let line = 0;
+  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) {
+    if (line % 40 === 0) parts.push(GBK_COMMENTS[(k + line / 40) % GBK_COMMENTS.length], Buffer.from('\n'));
+    parts.push(src.subarray(start, i + 1));
+    start = i + 1;
+    line++;
+  }
+  parts.push(src.subarray(start));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Build (or reuse) bench-corpus/scale: the standard library replicated under
+ * renamed top directories (`zoo-01/`, `zoo-02/`, ...) to (1 - training share) of
+ * SCALE_TARGET_LINES, every SCALE_GBK_EVERY-th of its files rewritten as GBK with
+ * Chinese comments, a symlink beside every SCALE_SYMLINK_EVERY-th, then the golden
+ * inputs replicated under `train/` to the target. Same result every time.
+ */
+export function ensureScaleCorpus(root = packageRoot(), print = true): CorpusInfo {
+  const base = path.join(root, 'bench-corpus');
+  fs.mkdirSync(base, { recursive: true });
+  const src = sources(root);
+  const dir = path.join(base, 'scale');
+  const manifest = path.join(base, 'scale.json');
+  const h = createHash('sha256');
+  h.update(`${SCALE_VERSION}|${SCALE_TARGET_LINES}|${SCALE_TRAINING_SHARE}|${SCALE_GBK_EVERY}|${SCALE_SYMLINK_EVERY}\n`);
+  h.update(fingerprint('scale', src));
+  const fp = h.digest('hex');
+  if (fs.existsSync(manifest) && fs.existsSync(dir)) {
+    const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { fingerprint: string; info: CorpusInfo };
+    if (m.fingerprint === fp) return { ...m.info, dir };
+  }
+  if (!src.stdlib || src.stdlib.files.length === 0) throw new Error('the scale corpus needs a python3 standard library');
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (print) process.stderr.write(`bench: building ${dir} (about ${SCALE_TARGET_LINES / 1e6}M lines, once)...\n`);
+  const stdLines = src.stdlib.files.reduce((s, f) => s + f.lines, 0);
+  const copies = Math.max(1, Math.round((SCALE_TARGET_LINES * (1 - SCALE_TRAINING_SHARE)) / stdLines));
+  const made = new Set<string>();
+  const mkdir = (p: string) => {
+    if (!made.has(p)) {
+      fs.mkdirSync(p, { recursive: true });
+      made.add(p);
+    }
+  };
+  let lines = 0;
+  let gbk = 0;
+  let links = 0;
+  let k = 0;
+  for (let c = 1; c <= copies; c++) {
+    for (const f of src.stdlib.files) {
+      const target = path.join(dir, `zoo-${String(c).padStart(2, '0')}`, ...f.rel.split('/'));
+      mkdir(path.dirname(target));
+      k++;
+      if (k % SCALE_GBK_EVERY === 0) {
+        const data = gbkVariant(fs.readFileSync(f.abs), k);
+        fs.writeFileSync(target, data);
+        lines += countLines(data);
+        gbk++;
+      } else {
+        fs.copyFileSync(f.abs, target);
+        lines += f.lines;
+      }
+      if (k % SCALE_SYMLINK_EVERY === 0) {
+        fs.symlinkSync(path.basename(target), target.replace(/\.py$/, '_link.py'));
+        links++;
+      }
+    }
+  }
+  const goldenLines = src.golden.reduce((s, g) => s + g.files.filter((f) => f.rel.endsWith('.py')).reduce((t, f) => t + f.lines, 0), 0);
+  let r = 0;
+  if (goldenLines > 0) {
+    while (lines < SCALE_TARGET_LINES) {
+      r++;
+      for (const g of src.golden) {
+        for (const f of g.files) {
+          const target = path.join(dir, 'train', `r${String(r).padStart(4, '0')}-${g.sample}`, ...f.rel.split('/'));
+          mkdir(path.dirname(target));
+          fs.copyFileSync(f.abs, target);
+          if (f.rel.endsWith('.py')) lines += f.lines;
+        }
+      }
+    }
+  }
+  const recipe =
+    `${copies} × the standard library of ${src.stdlib.root} (${src.stdlib.files.length} .py files, ${stdLines} lines; ` +
+    `${gbk} files GBK-encoded with Chinese comments, ${links} symlinks) + ${r} × the golden inputs (${goldenLines} lines of Python)`;
+  const info = describeTree(dir, recipe);
+  fs.writeFileSync(manifest, JSON.stringify({ fingerprint: fp, info }, null, 2) + '\n');
+  return info;
+}

@@ -29,9 +29,21 @@ import { ANOMALY_DETECTION, ANOMALY_HINT, COMPILE_MODE, DATALOADER, FUSED_OPTIMI
 import { requirementFindings } from './deps';
 import type { AnalysisFinding, FileAnalysis, Severity } from './types';
 
-/** Files whose text matches none of these cannot produce a finding and are not parsed. */
-export const PYTHON_TRIGGERS =
-  /torch|triton|cupy|pycuda|numba|setuptools|distutils|apex|amp_C|flash_attn|xformers|bitsandbytes|deepspeed|mmcv|transformer_engine|dali|tensorrt|pynvml|GPUtil|spconv/;
+const TRIGGER_WORDS = /torch|triton|cupy|pycuda|numba|apex|amp_C|flash_attn|xformers|bitsandbytes|deepspeed|mmcv|transformer_engine|dali|tensorrt|pynvml|GPUtil|spconv/;
+/** setuptools / distutils matter only to `setupFindings`, which needs a `setup(` call. */
+const SETUP_MODULES = /setuptools|distutils/;
+const SETUP_CALL = /setup\s*\(/;
+
+/**
+ * Files whose text passes none of these cannot produce a finding and are not
+ * parsed: one of the packages the rules know (the facts' qualified names all
+ * start with one of the words), or setuptools / distutils together with a
+ * `setup(` call (library code mentions distutils far more often than it calls
+ * setup()). test/triggers.test.ts runs the analysis on files that fail it.
+ */
+export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
+  test: (text) => TRIGGER_WORDS.test(text) || (SETUP_MODULES.test(text) && SETUP_CALL.test(text)),
+};
 
 /** Parse and analyse; a file that does not parse gets no findings (the conversion reports it as failed). */
 export function analyzePython(text: string): FileAnalysis {

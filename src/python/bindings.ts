@@ -266,7 +266,7 @@ export class Bindings {
 
   /**
    * Offsets where `name` occurs as a whole word. The first few names asked
-   * about are searched for with a regular expression; after that, one index of
+   * about are searched for in the text (`wordOccurrences`); after that, one index of
    * every word (a file asking about many names, e.g. one per device string,
    * would otherwise scan the whole text once per name).
    */
@@ -274,10 +274,7 @@ export class Bindings {
     if (isWord(name) && this.referenceCache.size >= (this.options.indexReferencesAfter ?? INDEX_REFERENCES_AFTER)) {
       return (this.wordIndex ??= new WordIndex(text)).occurrences(name);
     }
-    const out: number[] = [];
-    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'gu');
-    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
-    return out;
+    return wordOccurrences(text, name);
   }
 
   /** Qualified name of a module-level name, or null. */
@@ -812,6 +809,56 @@ export function insideTypeChecking(node: SyntaxNode): boolean {
     if (cond && /^(typing\.)?TYPE_CHECKING$/.test(cond.text)) return true;
   }
   return false;
+}
+
+const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+
+/** Is the code point a letter, a digit or `_` (the regex class `[\p{L}\p{N}_]`)? */
+function isWordCodePoint(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x30 && cp <= 0x39) || cp === 0x5f;
+  return WORD_CHAR.test(String.fromCodePoint(cp));
+}
+
+/**
+ * Offsets (UTF-16) of `name` in `text` with no letter, digit or `_` right before
+ * or after it, left to right, not overlapping: the matches of
+ * `/(?<![\p{L}\p{N}_])name(?![\p{L}\p{N}_])/gu` (`wordOccurrencesRegExp`,
+ * kept as the reference), without compiling a Unicode RegExp per name and file.
+ * Neighbours are whole code points, as with the `u` flag: a surrogate pair
+ * before or after the name is one character.
+ */
+export function wordOccurrences(text: string, name: string): number[] {
+  const out: number[] = [];
+  if (name.length === 0) return wordOccurrencesRegExp(text, name);
+  for (let i = text.indexOf(name); i !== -1; ) {
+    const end = i + name.length;
+    let ok = true;
+    if (i > 0) {
+      let before = text.charCodeAt(i - 1);
+      if (before >= 0xdc00 && before <= 0xdfff && i > 1) {
+        const hi = text.charCodeAt(i - 2);
+        if (hi >= 0xd800 && hi <= 0xdbff) before = ((hi - 0xd800) << 10) + (before - 0xdc00) + 0x10000;
+      }
+      ok = !isWordCodePoint(before);
+    }
+    if (ok && end < text.length) ok = !isWordCodePoint(text.codePointAt(end)!);
+    if (ok) {
+      out.push(i);
+      i = text.indexOf(name, end);
+    } else i = text.indexOf(name, i + 1);
+  }
+  return out;
+}
+
+/** The regular-expression definition of `wordOccurrences` (the reference for its tests). */
+export function wordOccurrencesRegExp(text: string, name: string): number[] {
+  const out: number[] = [];
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_])${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'gu');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m.index);
+    if (m[0].length === 0) re.lastIndex++;
+  }
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -77,7 +77,8 @@ export const generatorToCpu: Pass = {
   id: ID,
   summary: 'torch.Generator: data-loading generators → device="cpu", CUDA ones that drive device ops → "npu" (--transfer-to-npu: Generator() in data loading → device="cpu")',
   levels: ['safe', 'unsafe', 'manual'],
-  triggers: /Generator/,
+  // Only calls that resolve to torch.Generator, through an import that names torch.
+  triggers: /^(?=[\s\S]*?torch)[\s\S]*?Generator/,
   run(ctx) {
     new GeneratorRun(ctx).run();
   },

@@ -26,7 +26,12 @@ export const injectTorchNpu: Pass = {
   id: 'inject-torch-npu',
   summary: 'import torch_npu in files that use NPU APIs or devices and in entry files (--transfer-to-npu: also transfer_to_npu)',
   levels: ['safe'],
-  triggers: /npu|__main__/,
+  // It reports in a file that uses NPU APIs or devices or in an entry file
+  // (`__main__`) that imports torch (`torch` in the text). An NPU use is the
+  // identifier `npu` or `is_npu`, or a string starting with `npu`: never `npu`
+  // right after an ASCII letter or digit (`input`, `inputs`). Library code with
+  // inputs and `__main__` blocks and no torch import is never parsed for it.
+  triggers: /(?<![A-Za-z0-9])npu|^(?=[\s\S]*?__main__)[\s\S]*?torch/,
   run(ctx) {
     const entry = ctx.isEntry && ctx.bindings.importsModule('torch');
     const imports: ImportRequest[] = [];

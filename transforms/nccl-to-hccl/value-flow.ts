@@ -28,7 +28,7 @@ export interface Values {
   opaque: boolean;
 }
 
-interface ScopeInfo {
+export interface ScopeInfo {
   values: SyntaxNode[];
   opaque: boolean;
   bound: boolean;
@@ -39,7 +39,7 @@ const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambd
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 export class ValueFlow {
-  /** Scope node id → what the scope binds, by name (one walk of the scope for all its names). */
+  /** Per scope (node id): what it binds, for every name, from one walk of the scope. */
   private readonly cache = new Map<number, Map<string, ScopeInfo>>();
   private attributesByKey?: Map<string, SyntaxNode[]>;
   private options?: ArgOption[];
@@ -149,10 +149,10 @@ export class ValueFlow {
   }
 
   private info(scope: SyntaxNode, name: string): ScopeInfo {
-    let names = this.cache.get(scope.id);
-    if (!names) this.cache.set(scope.id, (names = collect(scope)));
-    let info = names.get(name);
-    if (!info) names.set(name, (info = emptyInfo()));
+    let table = this.cache.get(scope.id);
+    if (!table) this.cache.set(scope.id, (table = collectAll(scope)));
+    let info = table.get(name);
+    if (!info) table.set(name, (info = emptyInfo()));
     return info;
   }
 }
@@ -179,36 +179,35 @@ function names(target: SyntaxNode | null): SyntaxNode[] {
   return [];
 }
 
-function emptyInfo(): ScopeInfo {
-  return { values: [], opaque: false, bound: false, global: false };
-}
+const emptyInfo = (): ScopeInfo => ({ values: [], opaque: false, bound: false, global: false });
 
 /**
- * What `scope` binds, for every name at once, in one walk of its body: the
- * values assigned to each name in source order, and whether some binding of it
- * cannot be followed, or it is declared global.
+ * What `scope` binds, for every name, in one walk: `collectAll(scope).get(name)`
+ * equals `collect(scope, name)` (a name it does not mention has no entry).
+ * test/value-flow-differential.test.ts compares the two on real code.
  */
-function collect(scope: SyntaxNode): Map<string, ScopeInfo> {
-  const infos = new Map<string, ScopeInfo>();
-  const info = (name: string): ScopeInfo => {
-    let i = infos.get(name);
-    if (!i) infos.set(name, (i = emptyInfo()));
-    return i;
+export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
+  const table = new Map<string, ScopeInfo>();
+  const get = (name: string) => {
+    let info = table.get(name);
+    if (!info) table.set(name, (info = emptyInfo()));
+    return info;
   };
   const bindOpaque = (name: string) => {
-    const i = info(name);
-    i.bound = true;
-    i.opaque = true;
+    const info = get(name);
+    info.bound = true;
+    info.opaque = true;
   };
   if (scope.type === 'function_definition' || scope.type === 'lambda') {
     for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
       if (p.type === 'identifier') bindOpaque(p.text);
       else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
-        const n = p.childForFieldName('name');
-        if (n) {
-          bindOpaque(n.text);
+        const nameNode = p.childForFieldName('name');
+        if (nameNode) {
+          const name = nameNode.text;
+          bindOpaque(name);
           const v = p.childForFieldName('value');
-          if (v) info(n.text).values.push(v);
+          if (v) get(name).values.push(v);
         }
       } else {
         for (const c of p.namedChildren) if (c.type === 'identifier') bindOpaque(c.text); // typed, *args, **kwargs
@@ -216,24 +215,26 @@ function collect(scope: SyntaxNode): Map<string, ScopeInfo> {
     }
   }
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-  if (!body) return infos;
+  if (!body) return table;
   const visit = (n: SyntaxNode): void => {
-    if (NESTED_SCOPES.has(n.type)) {
-      if (n.type !== 'lambda') {
-        const name = n.childForFieldName('name');
-        if (name) bindOpaque(name.text);
+    const type = n.type;
+    if (NESTED_SCOPES.has(type)) {
+      if (type !== 'lambda') {
+        const nameNode = n.childForFieldName('name');
+        if (nameNode) bindOpaque(nameNode.text);
       }
       return;
     }
-    if (COMPREHENSIONS.has(n.type)) return;
-    switch (n.type) {
+    if (COMPREHENSIONS.has(type)) return;
+    switch (type) {
       case 'assignment': {
         const left = n.childForFieldName('left');
-        if (left && unparen(left).type === 'identifier') {
-          const i = info(unparen(left).text);
-          i.bound = true;
+        const target = left ? unparen(left) : null;
+        if (target && target.type === 'identifier') {
+          const info = get(target.text);
+          info.bound = true;
           const right = finalRight(n);
-          if (right) i.values.push(right);
+          if (right) info.values.push(right);
         } else {
           for (const i of names(left)) bindOpaque(i.text);
         }
@@ -250,27 +251,27 @@ function collect(scope: SyntaxNode): Map<string, ScopeInfo> {
         for (const i of names(n)) bindOpaque(i.text);
         return;
       case 'named_expression': {
-        const name = n.childForFieldName('name');
-        if (name) {
-          const i = info(name.text);
-          i.bound = true;
+        const nameNode = n.childForFieldName('name');
+        if (nameNode) {
+          const info = get(nameNode.text);
+          info.bound = true;
           const v = n.childForFieldName('value');
-          if (v) i.values.push(v);
+          if (v) info.values.push(v);
         }
         break;
       }
       case 'global_statement':
-        for (const c of n.namedChildren) info(c.text).global = true;
+        for (const c of n.namedChildren) get(c.text).global = true;
         return;
       case 'nonlocal_statement':
         for (const c of n.namedChildren) bindOpaque(c.text);
         return;
       case 'import_statement':
       case 'import_from_statement': {
-        const moduleName = n.childForFieldName('module_name')?.id;
+        const moduleId = n.childForFieldName('module_name')?.id;
         for (const c of n.namedChildren) {
           const local = c.type === 'aliased_import' ? c.childForFieldName('alias') : c.type === 'dotted_name' ? c.namedChildren[0] : null;
-          if (local && c.id !== moduleName) bindOpaque(local.text);
+          if (local && c.id !== moduleId) bindOpaque(local.text);
         }
         return;
       }
@@ -278,7 +279,85 @@ function collect(scope: SyntaxNode): Map<string, ScopeInfo> {
     for (const c of n.namedChildren) visit(c);
   };
   for (const c of body.namedChildren) visit(c);
-  return infos;
+  return table;
+}
+
+/** What `scope` binds to `name`, one walk per question: the reference for `collectAll`. */
+export function collect(scope: SyntaxNode, name: string): ScopeInfo {
+  const info: ScopeInfo = { values: [], opaque: false, bound: false, global: false };
+  const bindOpaque = () => {
+    info.bound = true;
+    info.opaque = true;
+  };
+  if (scope.type === 'function_definition' || scope.type === 'lambda') {
+    for (const p of scope.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p.type === 'identifier' && p.text === name) bindOpaque();
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        if (p.childForFieldName('name')?.text === name) {
+          bindOpaque();
+          const v = p.childForFieldName('value');
+          if (v) info.values.push(v);
+        }
+      } else if (p.namedChildren.some((c) => c.type === 'identifier' && c.text === name)) {
+        bindOpaque(); // typed, *args, **kwargs
+      }
+    }
+  }
+  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  if (!body) return info;
+  const visit = (n: SyntaxNode): void => {
+    if (NESTED_SCOPES.has(n.type)) {
+      if (n.type !== 'lambda' && n.childForFieldName('name')?.text === name) bindOpaque();
+      return;
+    }
+    if (COMPREHENSIONS.has(n.type)) return;
+    switch (n.type) {
+      case 'assignment': {
+        const left = n.childForFieldName('left');
+        if (left && unparen(left).type === 'identifier' && unparen(left).text === name) {
+          info.bound = true;
+          const right = finalRight(n);
+          if (right) info.values.push(right);
+        } else if (names(left).some((i) => i.text === name)) {
+          bindOpaque();
+        }
+        const right = n.childForFieldName('right');
+        if (right) visit(right); // chained `a = b = v`
+        return;
+      }
+      case 'augmented_assignment':
+      case 'for_statement':
+      case 'for_in_clause':
+        if (names(n.childForFieldName('left')).some((i) => i.text === name)) bindOpaque();
+        break;
+      case 'as_pattern_target': // with ... as name, except E as name
+        if (names(n).some((i) => i.text === name)) bindOpaque();
+        return;
+      case 'named_expression':
+        if (n.childForFieldName('name')?.text === name) {
+          info.bound = true;
+          const v = n.childForFieldName('value');
+          if (v) info.values.push(v);
+        }
+        break;
+      case 'global_statement':
+        if (n.namedChildren.some((c) => c.text === name)) info.global = true;
+        return;
+      case 'nonlocal_statement':
+        if (n.namedChildren.some((c) => c.text === name)) bindOpaque();
+        return;
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const c of n.namedChildren) {
+          const local = c.type === 'aliased_import' ? c.childForFieldName('alias') : c.type === 'dotted_name' ? c.namedChildren[0] : null;
+          if (local?.text === name && c.id !== n.childForFieldName('module_name')?.id) bindOpaque();
+        }
+        return;
+    }
+    for (const c of n.namedChildren) visit(c);
+  };
+  for (const c of body.namedChildren) visit(c);
+  return info;
 }
 
 /** The quote the file mostly uses for one-line strings (`"` when tied or unknown). */
