@@ -9,6 +9,7 @@
 import type { Pass } from '../src/core/pass';
 import { cudaApiToNpu } from './cuda-api-to-npu/cuda-api-to-npu';
 import { cudaDeviceToNpu } from './cuda-device-to-npu/cuda-device-to-npu';
+import { profilerToNpu } from './profiler-to-npu/profiler-to-npu';
 import { ncclToHccl } from './nccl-to-hccl/nccl-to-hccl';
 import { generatorToCpu } from './generator-to-cpu/generator-to-cpu';
 import { apexToNpu } from './apex-to-npu/apex-to-npu';
@@ -18,6 +19,7 @@ import { injectTorchNpu } from './inject-torch-npu/inject-torch-npu';
 export const PASSES: readonly Pass[] = [
   cudaApiToNpu,
   cudaDeviceToNpu,
+  profilerToNpu,
   ncclToHccl,
   generatorToCpu,
   apexToNpu,
