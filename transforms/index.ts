@@ -8,6 +8,7 @@
  */
 import type { Pass } from '../src/core/pass';
 import { cudaApiToNpu } from './cuda-api-to-npu/cuda-api-to-npu';
+import { cudaVersionToNpu } from './cuda-version-to-npu/cuda-version-to-npu';
 import { cudaDeviceToNpu } from './cuda-device-to-npu/cuda-device-to-npu';
 import { profilerToNpu } from './profiler-to-npu/profiler-to-npu';
 import { ncclToHccl } from './nccl-to-hccl/nccl-to-hccl';
@@ -18,6 +19,7 @@ import { injectTorchNpu } from './inject-torch-npu/inject-torch-npu';
 
 export const PASSES: readonly Pass[] = [
   cudaApiToNpu,
+  cudaVersionToNpu,
   cudaDeviceToNpu,
   profilerToNpu,
   ncclToHccl,
