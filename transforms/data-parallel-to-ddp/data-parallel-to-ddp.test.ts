@@ -407,6 +407,12 @@ runPassCases(dataParallelToDdp, {
       manual: [LAUNCH],
     },
     {
+      name: 'the module taken out of a wrapper is the whole model → converted',
+      code: 'import torch.nn as nn\nmodel = nn.DataParallel(model.module)\nmodel.cuda()\n',
+      output: 'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\nmodel = to_ddp(model.module)\nmodel.cuda()\n',
+      manual: [LAUNCH],
+    },
+    {
       name: 'attribute of an object the code does not show to be a module → unsafe',
       code: 'import torch.nn as nn\ncfg.model = nn.DataParallel(cfg.model)\n',
       output: 'import torch.nn as nn\ncfg.model = nn.DataParallel(cfg.model)\n',

@@ -202,7 +202,8 @@ function convertCall(ctx: PassContext, dp: SyntaxNode, call: SyntaxNode): void {
 
 /**
  * What a DataParallel call wraps, as far as the code shows:
- * - `whole`: a plain name or an expression (`model`, `build(cfg)`), or an attribute
+ * - `whole`: a plain name or an expression (`model`, `build(cfg)`), the module taken
+ *   out of a wrapper (`DP(model.module)`), or an attribute
  *   of an object that is not a module (`self.model = DP(self.model)` in a trainer
  *   class without nn.Module bases and without `forward`);
  * - `submodule`: the wrapped module is an attribute (or item) of a module, or the
@@ -239,6 +240,8 @@ function wrappedScope(ctx: PassContext, call: SyntaxNode): WrappedScope {
   // the wrapped module first, then where the wrapper is stored
   for (const [expr, isTarget] of [[wrapped, false], [target, true]] as const) {
     if (!expr) continue;
+    // `DP(model.module)`: the model taken out of a wrapper, the whole model again
+    if (!isTarget && unwrap(expr).type === 'attribute' && unwrap(expr).childForFieldName('attribute')?.text === 'module') continue;
     const owner = ownerOf(unwrap(expr));
     if (!owner) continue;
     const verdict = isModule(ctx, owner);
