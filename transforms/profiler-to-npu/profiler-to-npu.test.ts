@@ -117,6 +117,11 @@ runPassCases(profilerToNpu, {
       output: 'import torch\nimport torch_npu as tnpu\np = tnpu.profiler.profile(activities=[tnpu.profiler.ProfilerActivity.NPU])\n',
     },
     {
+      name: 'a torch_npu submodule import does not bind torch_npu: import torch_npu added',
+      code: 'import torch\nfrom torch_npu.contrib import transfer_to_npu\np = torch.profiler.profile()\n',
+      output: 'import torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\np = torch_npu.profiler.profile()\n',
+    },
+    {
       name: 'ProfilerAction and supported_activities',
       code: 'import torch\nif torch.profiler.ProfilerActivity.CUDA in torch.profiler.supported_activities():\n    a = torch.profiler.ProfilerAction.RECORD\n',
       output:
@@ -150,6 +155,12 @@ runPassCases(profilerToNpu, {
         '[manual] torch._C._profiler._ExperimentalConfig(...): a CUDA profiler config',
         '[manual] experimental_config of the profiler: check that it is an NPU config',
       ],
+    },
+    {
+      name: 'use_cuda= of torch.profiler.profile: converted, the option reported',
+      code: 'import torch\nwith torch.profiler.profile(use_cuda=True) as p:\n    pass\n',
+      output: 'import torch\nimport torch_npu\nwith torch_npu.profiler.profile(use_cuda=True) as p:\n    pass\n',
+      manual: ['[manual] profile(use_cuda=True): a CUDA option'],
     },
     {
       name: 'torch.autograd.profiler.profile(use_cuda=True): manual',

@@ -28,7 +28,7 @@
  *   transfer_to_npu do (§1.6.2, §2.3); the hint says how to build an NPU one.
  * - manual: `experimental_config=` with a value the code does not show; a CUDA
  *   `_ExperimentalConfig(...)` built elsewhere; `ProfilerActivity` members other than
- *   CPU / CUDA; `from torch.profiler import *`; `torch.autograd.profiler.profile`
+ *   CPU / CUDA; `use_cuda=` of the profile call; `from torch.profiler import *`; `torch.autograd.profiler.profile`
  *   with `use_cuda` / `use_device` (no documented NPU twin); `emit_nvtx`,
  *   `load_nvprof` (§1.11, §3.3).
  */
@@ -315,10 +315,23 @@ function checkCalls(ctx: PassContext): void {
     const q = qualifyAny(ctx, fn);
     if (q === null) continue;
     if (q === `${PROFILER}.profile` || q === `${NPU_PROFILER}.profile`) {
-      const kw = callArgs(call).keywords.get('experimental_config');
+      const args = callArgs(call);
+      const kw = args.keywords.get('experimental_config');
       if (kw) {
         configValues.add(unparen(kw.value).id);
         experimentalConfig(ctx, call, kw);
+      }
+      const useCuda = args.keywords.get('use_cuda');
+      if (useCuda) {
+        ctx.report({
+          ruleId: NO_TWIN,
+          message: `profile(${useCuda.node.text}): a CUDA option`,
+          start: useCuda.node.startIndex,
+          end: useCuda.node.endIndex,
+          hint:
+            'use_cuda (deprecated in torch) asks for CUDA activity; on NPU list torch_npu.profiler.ProfilerActivity.NPU in ' +
+            'activities= instead and remove use_cuda (torch_npu.profiler.profile takes activities, ascend-facts.md §3.9)',
+        });
       }
     } else if (q === 'torch.autograd.profiler.profile') {
       autogradProfile(ctx, call, fn);
