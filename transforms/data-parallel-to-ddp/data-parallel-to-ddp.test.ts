@@ -369,6 +369,14 @@ runPassCases(dataParallelToDdp, {
       manual: ['[manual] torch.nn.DataParallel(head): wraps a submodule, not the model being trained'],
     },
     {
+      name: 'a submodule of the model a trainer holds (self.model.backbone) → manual',
+      code:
+        'import torch.nn as nn\n\n\nclass Trainer:\n    def setup(self):\n        self.model.backbone = nn.DataParallel(self.model.backbone)\n        self.opt = make_opt(self.model.parameters())\n',
+      output:
+        'import torch.nn as nn\n\n\nclass Trainer:\n    def setup(self):\n        self.model.backbone = nn.DataParallel(self.model.backbone)\n        self.opt = make_opt(self.model.parameters())\n',
+      manual: ['[manual] torch.nn.DataParallel(self.model.backbone): wraps a submodule, not the model being trained'],
+    },
+    {
       name: 'a class with forward and an imported base is a module',
       code:
         'from torch.nn import DataParallel\nfrom lib import Base\n\n\nclass Net(Base):\n    def build(self):\n        self.blocks[0] = DataParallel(self.blocks[0])\n\n    def forward(self, x):\n        return self.blocks(x)\n',

@@ -258,8 +258,9 @@ function submoduleHint(scope: { wrapped: string; owner: string }): string {
     `${scope.wrapped} is part of ${scope.owner}. DistributedDataParallel must wrap the module whose parameters the ` +
     `optimizer steps: under torchrun it all-reduces the gradients of the wrapped module only, so the rest of ${scope.owner} ` +
     'would get different updates in each process and the ranks drift apart. Remove this wrapper and wrap the whole model ' +
-    'once, where it is built (model = to_ddp(model), or torch.nn.parallel.DistributedDataParallel(model, ' +
-    'device_ids=[local_rank]) on the hccl backend), then launch with torchrun --nproc_per_node=N.'
+    'once, where it is built: `model = nn.DataParallel(model)` there is converted by this pass (to_ddp), or write ' +
+    'torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank]) on the hccl backend; then launch with ' +
+    'torchrun --nproc_per_node=N.'
   );
 }
 
