@@ -34,6 +34,7 @@ runPassCases(cudaVersionToNpu, {
     // already converted
     'import torch\nbf16_ready = torch.npu.is_bf16_supported()\n',
     'import torch\nbf16_ready = torch.npu.is_available() and torch.npu.is_bf16_supported()\n',
+    'import torch\nfp16 = not torch.npu.is_bf16_supported() or args.fp16\n',
   ],
   invalid: [
     {
@@ -72,6 +73,23 @@ runPassCases(cudaVersionToNpu, {
       name: 'import torch.version as tv; torch.npu check already converted',
       code: 'import torch\nimport torch.version as tv\nok = tv.cuda and torch.npu.is_bf16_supported()\n',
       output: 'import torch\nimport torch.version as tv\nok = torch.npu.is_bf16_supported()\n',
+    },
+    {
+      name: 'the inverted idiom: not torch.version.cuda or not is_bf16_supported()',
+      code: 'import torch\nif not torch.version.cuda or not torch.cuda.is_bf16_supported():\n    dtype = torch.float16\n',
+      output: 'import torch\nif not torch.cuda.is_bf16_supported():\n    dtype = torch.float16\n',
+    },
+    {
+      name: 'the inverted idiom with `is None` and a version comparison, --unsafe',
+      code: 'import torch\nfp16 = torch.version.cuda is None or not torch.cuda.is_bf16_supported() or float(torch.version.cuda) < 11\n',
+      output: 'import torch\nfp16 = not torch.cuda.is_bf16_supported()\n',
+      unsafe: true,
+    },
+    {
+      name: 'a test the wrong way round for its chain: manual',
+      code: 'import torch\nodd = not torch.version.cuda and torch.cuda.is_bf16_supported()\nodd2 = torch.version.cuda or not torch.cuda.is_bf16_supported()\n',
+      output: 'import torch\nodd = not torch.version.cuda and torch.cuda.is_bf16_supported()\nodd2 = torch.version.cuda or not torch.cuda.is_bf16_supported()\n',
+      manual: ['[manual] torch.version.cuda tested: it is None under torch_npu', '[manual] torch.version.cuda tested: it is None under torch_npu'],
     },
     {
       name: 'the FSDP example: a version comparison is dropped too (unsafe), listed without --unsafe',

@@ -20,7 +20,9 @@
  * import version`, `from torch.version import cuda`, `import torch.version as tv`).
  * - safe: a boolean test (`torch.version.cuda`, `... is not None`, `... != None`,
  *   `bool(...)`) that is an operand of an `and` chain holding `is_bf16_supported()`
- *   (torch.cuda or torch.npu): the operand is dropped.
+ *   (torch.cuda or torch.npu): the operand is dropped; likewise the inverted idiom,
+ *   `not torch.version.cuda` / `... is None` in an `or` chain holding
+ *   `not is_bf16_supported()`.
  * - unsafe: a version comparison in such a chain (`LooseVersion(torch.version.cuda)
  *   >= "11.0"`): dropped with the rest of the idiom, listed for review.
  * - manual: every other test, comparison or use (assignment, argument, return),
@@ -52,8 +54,8 @@ export const cudaVersionToNpu: Pass = {
     const chains = new Map<number, { chain: SyntaxNode; uses: Use[] }>();
     for (const use of uses(ctx)) {
       if (isDisplay(use.node)) continue;
-      const chain = use.operand && andChain(use.operand);
-      if (chain && operands(chain).some((o) => isBf16Call(ctx, o))) {
+      const chain = use.operand && chainOf(use.operand);
+      if (chain && operands(chain).some((o) => isBf16Check(ctx, o, operatorOf(chain) === 'or'))) {
         const entry = chains.get(chain.id) ?? { chain, uses: [] };
         entry.uses.push(use);
         chains.set(chain.id, entry);
@@ -68,11 +70,13 @@ export const cudaVersionToNpu: Pass = {
 interface Use {
   /** The node naming torch.version.cuda (`torch.version.cuda`, `version.cuda`, `cuda`). */
   node: SyntaxNode;
-  /** The expression it is part of, up to an `and` operand: the use itself, a test or a comparison. */
+  /** The expression it is part of when that is an operand of `and` / `or`: the use itself, a test or a comparison. */
   operand: SyntaxNode | null;
   /** The outermost expression of the test or comparison (the operand when in an `and` chain). */
   top: SyntaxNode;
   kind: 'test' | 'comparison' | 'other';
+  /** A test that is true when the version is missing (`not v`, `v is None`). */
+  negated: boolean;
 }
 
 /** Every expression that names torch.version.cuda, in source order. */
@@ -110,14 +114,21 @@ function insideImport(node: SyntaxNode): boolean {
 function classify(node: SyntaxNode): Use {
   let x = withParens(node);
   let kind: Use['kind'] = 'test';
+  let negated = false;
   for (;;) {
     const p = x.parent;
     if (!p) break;
     if (p.type === 'comparison_operator') {
       const other = p.namedChildren.find((c) => c.id !== x.id);
-      const op = p.children.find((c) => !c.isNamed)?.text.replace(/\s+/g, ' ');
-      const noneTest = p.namedChildCount === 2 && other?.type === 'none' && (op === 'is not' || op === '!=');
-      kind = kind === 'test' && noneTest ? 'test' : 'comparison';
+      const op = p.children.find((c) => !c.isNamed)?.text.replace(/\s+/g, ' ') ?? '';
+      const noneTest = p.namedChildCount === 2 && other?.type === 'none' && /^(is not|!=|is|==)$/.test(op);
+      if (kind === 'test' && noneTest) negated = op === 'is' || op === '==' ? !negated : negated;
+      else kind = 'comparison';
+      x = withParens(p);
+      continue;
+    }
+    if (p.type === 'not_operator') {
+      if (kind === 'test') negated = !negated;
       x = withParens(p);
       continue;
     }
@@ -141,9 +152,9 @@ function classify(node: SyntaxNode): Use {
   }
   // a value passed through calls and attributes, then compared: a comparison; not compared: some other use
   const parent = x.parent;
-  const inAnd = parent?.type === 'boolean_operator' && operatorOf(parent) === 'and';
+  const inChain = parent?.type === 'boolean_operator' && /^(and|or)$/.test(operatorOf(parent) ?? '');
   if (kind === 'other' && x.type === 'comparison_operator') kind = 'comparison';
-  return { node, operand: inAnd ? x : null, top: x, kind };
+  return { node, operand: inChain ? x : null, top: x, kind, negated };
 }
 
 function isDisplay(node: SyntaxNode): boolean {
@@ -164,24 +175,30 @@ function operatorOf(b: SyntaxNode): string | undefined {
   return b.childForFieldName('operator')?.text ?? b.children.find((c) => !c.isNamed)?.text;
 }
 
-/** The outermost `and` chain (without parentheses in between) that `operand` is a direct operand of. */
-function andChain(operand: SyntaxNode): SyntaxNode | null {
+/** The outermost `and` (or `or`) chain, without parentheses in between, that `operand` is a direct operand of. */
+function chainOf(operand: SyntaxNode): SyntaxNode | null {
   let b = operand.parent;
-  if (b?.type !== 'boolean_operator' || operatorOf(b) !== 'and') return null;
-  while (b.parent?.type === 'boolean_operator' && operatorOf(b.parent) === 'and' && b.parent.childForFieldName('left')?.id === b.id) b = b.parent;
+  const op = b?.type === 'boolean_operator' ? operatorOf(b) : undefined;
+  if (!b || (op !== 'and' && op !== 'or')) return null;
+  while (b.parent?.type === 'boolean_operator' && operatorOf(b.parent) === op && b.parent.childForFieldName('left')?.id === b.id) b = b.parent;
   return b;
 }
 
-/** `a and b and c` (left-nested) → [a, b, c]. */
+/** `a and b and c` (left-nested) → [a, b, c]; the same for `or`. */
 function operands(chain: SyntaxNode): SyntaxNode[] {
   const left = chain.childForFieldName('left')!;
   const right = chain.childForFieldName('right')!;
-  const head = left.type === 'boolean_operator' && operatorOf(left) === 'and' ? operands(left) : [left];
+  const head = left.type === 'boolean_operator' && operatorOf(left) === operatorOf(chain) ? operands(left) : [left];
   return [...head, right];
 }
 
-function isBf16Call(ctx: PassContext, operand: SyntaxNode): boolean {
-  const e = unwrap(operand);
+/** `is_bf16_supported()` in an `and` chain; `not is_bf16_supported()` in an `or` chain (the same test, inverted). */
+function isBf16Check(ctx: PassContext, operand: SyntaxNode, negated: boolean): boolean {
+  let e = unwrap(operand);
+  if (negated) {
+    if (e.type !== 'not_operator') return false;
+    e = unwrap(e.childForFieldName('argument') ?? e.namedChildren[0]);
+  }
   if (e.type !== 'call') return false;
   const fn = e.childForFieldName('function');
   if (!fn || callArgs(e).positional.length > 0) return false;
@@ -189,15 +206,21 @@ function isBf16Call(ctx: PassContext, operand: SyntaxNode): boolean {
   return q !== null && BF16.has(q);
 }
 
-/** Drop the torch.version.cuda tests of an `and` chain that also asks is_bf16_supported(). */
+/**
+ * Drop the torch.version.cuda tests of an `and` chain that also asks is_bf16_supported()
+ * (or of an `or` chain that asks `not is_bf16_supported()`: the inverted idiom, where the
+ * test must be inverted too, `not torch.version.cuda` / `... is None`).
+ */
 function dropFromChain(ctx: PassContext, chain: SyntaxNode, inChain: Use[]): void {
   const ops = operands(chain);
+  const inverted = operatorOf(chain) === 'or';
   const drop = new Set<number>();
   let safety: FixSafety = 'safe';
   for (const use of inChain) {
     const i = ops.findIndex((o) => o.id === use.operand!.id);
     const othersInOperand = inChain.filter((u) => u.operand!.id === use.operand!.id);
-    if (use.kind === 'other' || othersInOperand.some((u) => u.kind === 'other')) {
+    const wrongWay = (u: Use) => u.kind === 'other' || (u.kind === 'test' && u.negated !== inverted);
+    if (othersInOperand.some(wrongWay)) {
       reportManual(ctx, use);
       continue;
     }
@@ -235,7 +258,8 @@ function reportManual(ctx: PassContext, use: Use): void {
   const p = use.top.parent;
   const condition =
     !!p && (/^(if_statement|elif_clause|while_statement|assert_statement|not_operator|boolean_operator)$/.test(p.type) ||
-      (p.type === 'conditional_expression' && p.namedChildren[1]?.id === use.top.id));
+      (p.type === 'conditional_expression' && p.namedChildren[1]?.id === use.top.id)) ||
+    (use.kind === 'test' && /^(not_operator|comparison_operator)$/.test(use.top.type));
   const what = use.kind === 'comparison' ? 'compared' : use.kind === 'test' && condition ? 'tested' : 'used';
   const outer = use.top;
   ctx.report({
