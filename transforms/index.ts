@@ -8,7 +8,9 @@
  */
 import type { Pass } from '../src/core/pass';
 import { cudaApiToNpu } from './cuda-api-to-npu/cuda-api-to-npu';
+import { cudaVersionToNpu } from './cuda-version-to-npu/cuda-version-to-npu';
 import { cudaDeviceToNpu } from './cuda-device-to-npu/cuda-device-to-npu';
+import { profilerToNpu } from './profiler-to-npu/profiler-to-npu';
 import { ncclToHccl } from './nccl-to-hccl/nccl-to-hccl';
 import { generatorToCpu } from './generator-to-cpu/generator-to-cpu';
 import { apexToNpu } from './apex-to-npu/apex-to-npu';
@@ -17,7 +19,9 @@ import { injectTorchNpu } from './inject-torch-npu/inject-torch-npu';
 
 export const PASSES: readonly Pass[] = [
   cudaApiToNpu,
+  cudaVersionToNpu,
   cudaDeviceToNpu,
+  profilerToNpu,
   ncclToHccl,
   generatorToCpu,
   apexToNpu,

@@ -12,6 +12,13 @@ const IMPORT = 'from ascendify_ddp import to_ddp';
 
 runPassCases(dataParallelToDdp, {
   valid: [
+    // submodules wrapped in other things than DataParallel (issue 10 item 2: near misses)
+    'import torch.nn as nn\nmodel.features = nn.Sequential(model.features)\nmodel.cuda()\n',
+    'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, encoder):\n        super().__init__()\n        self.encoder = nn.Sequential(encoder)\n',
+    'import torch.nn as nn\n# model.features = nn.DataParallel(model.features)\nmodel.cuda()\n',
+    'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    """self.encoder = nn.DataParallel(self.encoder) is not done here."""\n',
+    'import torch.nn as nn\nhelp_text = "wrap model.features with nn.DataParallel(model.features)"\n',
+    'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, DataParallel):\n        super().__init__()\n        self.encoder = DataParallel(self.encoder)\n',
     // comments, docstrings, log / print / help text, configuration strings
     'import torch.nn as nn\n# model = nn.DataParallel(model)\nmodel = nn.Linear(2, 2)\n',
     '"""Wraps the model in torch.nn.DataParallel when several GPUs are visible."""\nimport torch\n',
@@ -323,6 +330,109 @@ runPassCases(dataParallelToDdp, {
       code: 'from torch.nn.parallel import data_parallel\nout = data_parallel(model, x)\n',
       output: 'from torch.nn.parallel import data_parallel\nout = data_parallel(model, x)\n',
       manual: ['[manual] torch.nn.parallel.data_parallel has no NPU form'],
+    },
+    // issue 10 item 2: DataParallel around a submodule
+    {
+      name: 'ImageNet: model.features wrapped, model trained → manual',
+      code:
+        'import torch\nmodel = models.__dict__[args.arch]()\nmodel.features = torch.nn.DataParallel(model.features)\nmodel.cuda()\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n',
+      output:
+        'import torch\nmodel = models.__dict__[args.arch]()\nmodel.features = torch.nn.DataParallel(model.features)\nmodel.cuda()\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n',
+      manual: ['[manual] torch.nn.DataParallel(model.features): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'submodule of a model that is called, alias DP, chained .cuda()',
+      code: 'from torch.nn.parallel import DataParallel as DP\nnet.backbone = DP(net.backbone).cuda()\nout = net(x)\n',
+      output: 'from torch.nn.parallel import DataParallel as DP\nnet.backbone = DP(net.backbone).cuda()\nout = net(x)\n',
+      manual: ['[manual] torch.nn.parallel.DataParallel(net.backbone): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'submodule given as module= keyword',
+      code: 'from torch import nn\nmodel.encoder = nn.DataParallel(module=model.encoder, device_ids=[0, 1])\nparams = model.named_parameters()\n',
+      output: 'from torch import nn\nmodel.encoder = nn.DataParallel(module=model.encoder, device_ids=[0, 1])\nparams = model.named_parameters()\n',
+      manual: ['[manual] torch.nn.DataParallel(model.encoder): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'self.encoder in an nn.Module __init__ → manual',
+      code:
+        'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, encoder):\n        super().__init__()\n        self.encoder = encoder\n        self.encoder = nn.DataParallel(self.encoder)\n',
+      output:
+        'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, encoder):\n        super().__init__()\n        self.encoder = encoder\n        self.encoder = nn.DataParallel(self.encoder)\n',
+      manual: ['[manual] torch.nn.DataParallel(self.encoder): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'a new wrapper stored into an nn.Module (import torch as th) → manual',
+      code:
+        'import torch as th\n\n\nclass Net(th.nn.Module):\n    def __init__(self, head):\n        super().__init__()\n        self.head = th.nn.DataParallel(head)\n',
+      output:
+        'import torch as th\n\n\nclass Net(th.nn.Module):\n    def __init__(self, head):\n        super().__init__()\n        self.head = th.nn.DataParallel(head)\n',
+      manual: ['[manual] torch.nn.DataParallel(head): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'a submodule of the model a trainer holds (self.model.backbone) → manual',
+      code:
+        'import torch.nn as nn\n\n\nclass Trainer:\n    def setup(self):\n        self.model.backbone = nn.DataParallel(self.model.backbone)\n        self.opt = make_opt(self.model.parameters())\n',
+      output:
+        'import torch.nn as nn\n\n\nclass Trainer:\n    def setup(self):\n        self.model.backbone = nn.DataParallel(self.model.backbone)\n        self.opt = make_opt(self.model.parameters())\n',
+      manual: ['[manual] torch.nn.DataParallel(self.model.backbone): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'a class with forward and an imported base is a module',
+      code:
+        'from torch.nn import DataParallel\nfrom lib import Base\n\n\nclass Net(Base):\n    def build(self):\n        self.blocks[0] = DataParallel(self.blocks[0])\n\n    def forward(self, x):\n        return self.blocks(x)\n',
+      output:
+        'from torch.nn import DataParallel\nfrom lib import Base\n\n\nclass Net(Base):\n    def build(self):\n        self.blocks[0] = DataParallel(self.blocks[0])\n\n    def forward(self, x):\n        return self.blocks(x)\n',
+      manual: ['[manual] torch.nn.DataParallel(self.blocks[0]): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'a class derived from a local nn.Module subclass',
+      code:
+        'import torch.nn as nn\n\n\nclass Base(nn.Module):\n    pass\n\n\nclass Net(Base):\n    def setup(self):\n        self.encoder = nn.DataParallel(self.encoder)\n',
+      output:
+        'import torch.nn as nn\n\n\nclass Base(nn.Module):\n    pass\n\n\nclass Net(Base):\n    def setup(self):\n        self.encoder = nn.DataParallel(self.encoder)\n',
+      manual: ['[manual] torch.nn.DataParallel(self.encoder): wraps a submodule, not the model being trained'],
+    },
+    {
+      name: 'whole model on a trainer: self.model = DP(self.model) in a plain class → converted',
+      code: 'import torch.nn as nn\n\n\nclass Trainer(object):\n    def setup(self):\n        self.model = nn.DataParallel(self.model)\n',
+      output:
+        'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\n\n\nclass Trainer(object):\n    def setup(self):\n        self.model = to_ddp(self.model)\n',
+      changes: [IMPORT, CALL],
+      manual: [LAUNCH],
+    },
+    {
+      name: 'whole model: a trainer derived from a local plain class → converted',
+      code:
+        'import torch.nn as nn\n\n\nclass Base:\n    pass\n\n\nclass Trainer(Base):\n    def __init__(self, model):\n        self.model = nn.DataParallel(model)\n',
+      output:
+        'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\n\n\nclass Base:\n    pass\n\n\nclass Trainer(Base):\n    def __init__(self, model):\n        self.model = to_ddp(model)\n',
+      manual: [LAUNCH],
+    },
+    {
+      name: 'whole model stored on an object of unknown kind: the wrapper wraps a plain name → converted',
+      code: 'import torch.nn as nn\ntrainer.model = nn.DataParallel(model)\ntrainer.train()\n',
+      output: 'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\ntrainer.model = to_ddp(model)\ntrainer.train()\n',
+      manual: [LAUNCH],
+    },
+    {
+      name: 'the module taken out of a wrapper is the whole model → converted',
+      code: 'import torch.nn as nn\nmodel = nn.DataParallel(model.module)\nmodel.cuda()\n',
+      output: 'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\nmodel = to_ddp(model.module)\nmodel.cuda()\n',
+      manual: [LAUNCH],
+    },
+    {
+      name: 'attribute of an object the code does not show to be a module → unsafe',
+      code: 'import torch.nn as nn\ncfg.model = nn.DataParallel(cfg.model)\n',
+      output: 'import torch.nn as nn\ncfg.model = nn.DataParallel(cfg.model)\n',
+      manual: ['[unsafe] torch.nn.DataParallel → DistributedDataParallel'],
+    },
+    {
+      name: 'self.net in a class with an imported base and no forward → unsafe; applied with --unsafe',
+      code: 'import torch.nn as nn\nfrom lib import BaseRunner\n\n\nclass Runner(BaseRunner):\n    def setup(self):\n        self.net = nn.DataParallel(self.net)\n',
+      output:
+        'import torch.nn as nn\nfrom lib import BaseRunner\nfrom ascendify_ddp import to_ddp\n\n\nclass Runner(BaseRunner):\n    def setup(self):\n        self.net = to_ddp(self.net)\n',
+      unsafe: true,
+      manual: [LAUNCH],
     },
   ],
 });

@@ -25,8 +25,13 @@
  *   resolves when the program starts from the root, as `python train.py` and
  *   `torchrun train.py` do); isinstance / issubclass / `type(m) is` / `in (...)`
  *   checks, which then accept both wrappers.
- * - unsafe: the call in a file below the root: the helper import needs the root on sys.path.
- * - manual: a DataParallel subclass, DataParallel used as a value
+ * - unsafe: the call in a file below the root: the helper import needs the root on sys.path;
+ *   a call wrapping an attribute of an object the code does not show to be a module or
+ *   not (`cfg.model = DP(cfg.model)`, `self.net` in a class with an imported base and no `forward`).
+ * - manual: DataParallel around a submodule (`model.features = DP(model.features)`,
+ *   `self.encoder = DP(...)` in an nn.Module): DDP all-reduces only the wrapped module's
+ *   gradients, the rest of the model drifts apart across ranks (see `wrappedScope`);
+ *   a DataParallel subclass, DataParallel used as a value
  *   (`partial(nn.DataParallel, ...)`), the functional `torch.nn.parallel.data_parallel`;
  *   and, for every converted call, the launch note: start the program with
  *   `torchrun --nproc_per_node=N ...`, shard the data, divide the batch size.
@@ -39,6 +44,7 @@ import type { Bindings } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
 import type { ImportRequest } from '../../src/imports/request';
 import { ancestor, attributesAfter, callArgs, dottedParts } from '../../src/python/nodes';
+import { nodesOfType } from '../../src/python/tree-cache';
 import { DATA_PARALLEL_FUNCTIONS, DATA_PARALLEL_NAMES, DDP_NAMES, PARALLEL_MODULES } from '../../src/facts/data-parallel';
 import { HELPER_FUNCTION, HELPER_MODULE, HELPER_PATH, HELPER_SOURCE } from './ascendify-ddp';
 
@@ -156,12 +162,28 @@ function convertCall(ctx: PassContext, dp: SyntaxNode, call: SyntaxNode): void {
     });
     return;
   }
+  const scope = wrappedScope(ctx, call);
+  if (scope.kind === 'submodule') {
+    ctx.report({
+      ruleId: `${ID}/submodule`,
+      message: `${name}(${scope.wrapped}): wraps a submodule, not the model being trained`,
+      start: call.startIndex,
+      end: call.endIndex,
+      hint: submoduleHint(scope),
+    });
+    return;
+  }
   const dir = directoryOf(ctx.path);
-  const safety: FixSafety = dir ? 'unsafe' : 'safe';
+  const safety: FixSafety = dir || scope.kind === 'unknown' ? 'unsafe' : 'safe';
   const pathHint = dir
     ? `${HELPER_PATH} goes to the repository root and this file is in ${dir}/: the import of ${HELPER_MODULE} works only ` +
       `with the root on sys.path (PYTHONPATH=. below, or a copy of ${HELPER_PATH} next to the entry script). `
     : '';
+  const scopeHint =
+    scope.kind === 'unknown'
+      ? `The code does not show whether ${scope.owner} is a torch module: if it is not (a trainer or a configuration ` +
+        `holding the model), the conversion is right; if it is, ${submoduleHint(scope)} `
+      : '';
   ctx.report({
     message: `${name} → ${DDP} (${HELPER})`,
     start: call.startIndex,
@@ -172,8 +194,174 @@ function convertCall(ctx: PassContext, dp: SyntaxNode, call: SyntaxNode): void {
       imports: callee.imports,
       supportFiles: [{ path: HELPER_PATH, content: HELPER_SOURCE }],
     },
-    hint: pathHint + launchHint(ctx, call),
+    hint: scopeHint + pathHint + launchHint(ctx, call),
   });
+}
+
+// ---------------------------------------------------------------- whole model or submodule
+
+/**
+ * What a DataParallel call wraps, as far as the code shows:
+ * - `whole`: a plain name or an expression (`model`, `build(cfg)`), the module taken
+ *   out of a wrapper (`DP(model.module)`), or an attribute
+ *   of an object that is not a module (`self.model = DP(self.model)` in a trainer
+ *   class without nn.Module bases and without `forward`);
+ * - `submodule`: the wrapped module is an attribute (or item) of a module, or the
+ *   wrapper is stored into one: `model.features = DP(model.features)` where the file
+ *   calls `model(...)` / `model.parameters()` / `model.cuda()` ..., `self.encoder =
+ *   DP(self.encoder)` or `self.head = DP(head)` in a class derived from `torch.nn.*`
+ *   or defining `forward`;
+ * - `unknown`: the wrapped module is an attribute of an object the code does not
+ *   show to be a module or not (`cfg.model`, `self.net` in `class T(LightningModule)`).
+ *
+ * Why it matters: under torchrun, DDP all-reduces the gradients of the parameters of
+ * the module it wraps, and nothing else. The optimizer steps the whole model, so the
+ * parameters outside the wrapped submodule get each process's own gradients and the
+ * ranks drift apart (DataParallel had one process, so it did not matter there).
+ */
+type WrappedScope =
+  | { kind: 'whole' }
+  | { kind: 'submodule' | 'unknown'; wrapped: string; owner: string };
+
+/**
+ * Calls that show an object is a torch module. Names that trainers, optimizers and
+ * schedulers also have (`train`, `eval`, `to`, `state_dict`, `zero_grad`) are left out.
+ */
+const MODULE_METHODS = new Set([
+  'parameters', 'named_parameters', 'modules', 'named_modules', 'children', 'named_children',
+  'cuda', 'npu', 'half', 'bfloat16', 'register_forward_hook', 'register_forward_pre_hook',
+]);
+
+function wrappedScope(ctx: PassContext, call: SyntaxNode): WrappedScope {
+  const args = callArgs(call);
+  const wrapped = args.positional[0] ?? args.keywords.get('module')?.value;
+  const target = assignmentTarget(call);
+  let unknown: WrappedScope | null = null;
+  // the wrapped module first, then where the wrapper is stored
+  for (const [expr, isTarget] of [[wrapped, false], [target, true]] as const) {
+    if (!expr) continue;
+    // `DP(model.module)`: the model taken out of a wrapper, the whole model again
+    if (!isTarget && unwrap(expr).type === 'attribute' && unwrap(expr).childForFieldName('attribute')?.text === 'module') continue;
+    const owner = ownerOf(unwrap(expr));
+    if (!owner) continue;
+    const verdict = isModule(ctx, owner);
+    const text = wrapped ? wrapped.text.replace(/\s+/g, ' ') : '...';
+    if (verdict === 'yes') return { kind: 'submodule', wrapped: text, owner: ownerText(owner) };
+    // a wrapper stored into an object of unknown kind (`trainer.model = DP(model)`) wraps what it wraps
+    if (verdict === 'unknown' && !isTarget) unknown ??= { kind: 'unknown', wrapped: text, owner: ownerText(owner) };
+  }
+  return unknown ?? { kind: 'whole' };
+}
+
+function submoduleHint(scope: { wrapped: string; owner: string }): string {
+  return (
+    `${scope.wrapped} is part of ${scope.owner}. DistributedDataParallel must wrap the module whose parameters the ` +
+    `optimizer steps: under torchrun it all-reduces the gradients of the wrapped module only, so the rest of ${scope.owner} ` +
+    'would get different updates in each process and the ranks drift apart. Remove this wrapper and wrap the whole model ' +
+    'once, where it is built: `model = nn.DataParallel(model)` there is converted by this pass (to_ddp), or write ' +
+    'torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank]) on the hccl backend; then launch with ' +
+    'torchrun --nproc_per_node=N.'
+  );
+}
+
+/** `x = <call>`, through parentheses, `a if c else b` and chained `.cuda()` / `.to()` / `.npu()`: the target `x`. */
+function assignmentTarget(call: SyntaxNode): SyntaxNode | null {
+  let x = withParens(call);
+  for (;;) {
+    const p = x.parent;
+    if (!p) return null;
+    if (p.type === 'conditional_expression') {
+      x = withParens(p);
+      continue;
+    }
+    if (p.type === 'attribute' && /^(cuda|npu|to)$/.test(p.childForFieldName('attribute')?.text ?? '')) {
+      const outer = calleeOf(p);
+      if (!outer) return null;
+      x = withParens(outer);
+      continue;
+    }
+    if (p.type === 'assignment' && p.childForFieldName('right')?.id === x.id) return p.childForFieldName('left');
+    return null;
+  }
+}
+
+/** The object a module is reached through: `model` in `model.features`, `self` in `self.blocks[0]`; null for a plain name. */
+type Owner = { kind: 'class'; cls: SyntaxNode; self: string } | { kind: 'object'; node: SyntaxNode };
+
+function ownerOf(expr: SyntaxNode): Owner | null {
+  let obj: SyntaxNode | null = null;
+  if (expr.type === 'attribute') obj = expr.childForFieldName('object');
+  else if (expr.type === 'subscript') obj = expr.childForFieldName('value');
+  if (!obj) return null;
+  obj = unwrap(obj);
+  if (obj.type === 'identifier') {
+    const cls = methodClass(obj);
+    if (cls) return { kind: 'class', cls, self: obj.text };
+  }
+  return dottedParts(obj) ? { kind: 'object', node: obj } : null;
+}
+
+function ownerText(owner: Owner): string {
+  if (owner.kind === 'object') return owner.node.text;
+  return `${owner.self} (${owner.cls.childForFieldName('name')?.text ?? 'the class'})`;
+}
+
+/** The class whose method binds `ident` as its first parameter (`self`), or null. */
+function methodClass(ident: SyntaxNode): SyntaxNode | null {
+  for (let fn = ancestor(ident, 'function_definition'); fn; fn = ancestor(fn, 'function_definition')) {
+    const first = fn.childForFieldName('parameters')?.namedChildren[0];
+    const name = first?.type === 'identifier' ? first.text : first?.type === 'typed_parameter' ? first.namedChildren[0]?.text : undefined;
+    if (name !== ident.text) continue;
+    let holder = fn.parent;
+    if (holder?.type === 'decorated_definition') holder = holder.parent;
+    return holder?.type === 'block' && holder.parent?.type === 'class_definition' ? holder.parent : null;
+  }
+  return null;
+}
+
+/** Is the owner a torch module? From the class's bases and `forward`, or from how the file uses the object. */
+function isModule(ctx: PassContext, owner: Owner, seen = new Set<number>()): 'yes' | 'no' | 'unknown' {
+  if (owner.kind === 'class') return isModuleClass(ctx, owner.cls, seen);
+  const text = owner.node.text;
+  for (const call of nodesOfType(ctx.root, 'call')) {
+    const fn = call.childForFieldName('function');
+    if (!fn) continue;
+    if (fn.text === text) return 'yes'; // model(x)
+    if (fn.type === 'attribute' && fn.childForFieldName('object')?.text === text && MODULE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) {
+      return 'yes'; // model.parameters(), model.cuda(), ...
+    }
+  }
+  return 'unknown';
+}
+
+function isModuleClass(ctx: PassContext, cls: SyntaxNode, seen: Set<number>): 'yes' | 'no' | 'unknown' {
+  if (seen.has(cls.id)) return 'unknown';
+  seen.add(cls.id);
+  const body = cls.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === 'forward') return 'yes';
+  }
+  let verdict: 'no' | 'unknown' = 'no';
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (base.type === 'keyword_argument') continue; // metaclass=...
+    const q = ctx.bindings.qualify(base);
+    if (q !== null && q.startsWith('torch.nn.')) return 'yes';
+    if (base.type === 'identifier' && base.text === 'object' && q === null) continue;
+    const local = base.type === 'identifier' && q === null ? localClass(ctx, base.text) : null;
+    const v = local ? isModuleClass(ctx, local, seen) : 'unknown';
+    if (v === 'yes') return 'yes';
+    if (v === 'unknown') verdict = 'unknown';
+  }
+  return verdict;
+}
+
+/** A module-level `class name` of this file, when it is the only binding of the name there. */
+function localClass(ctx: PassContext, name: string): SyntaxNode | null {
+  const found = ctx.root.namedChildren
+    .map((s) => (s.type === 'decorated_definition' ? s.childForFieldName('definition') : s))
+    .filter((s): s is SyntaxNode => s?.type === 'class_definition' && s.childForFieldName('name')?.text === name);
+  return found.length === 1 ? found[0] : null;
 }
 
 /** `to_ddp` (imported from the helper), or `ascendify_ddp.to_ddp` when the file uses that name otherwise. */
