@@ -56,6 +56,15 @@ describe('collectFindings', () => {
     expect(collectFindings(files, [], []).map((f) => f.subject)).toEqual(['torch.nn.DataParallel', 'torch.nn.functional.pdist']);
   });
 
+  it('drops the analysis finding on the NVTX helpers where profiler-to-npu reported them', () => {
+    const files = [{ rel: 'p.py', analysis: { findings: [a('unsupported-api/torch-api', 4, 'torch.autograd.profiler.emit_nvtx'), a('unsupported-api/torch-api', 8, 'torch.autograd.profiler.emit_nvtx')] } }];
+    const out = collectFindings(files, [], [manual('p.py', 4, 'profiler-to-npu/no-npu-twin', 'torch.autograd.profiler.emit_nvtx has no NPU form')]);
+    expect(out.map((f) => [f.startLine, f.source])).toEqual([
+      [4, 'profiler-to-npu'],
+      [8, 'analysis'],
+    ]);
+  });
+
   it('drops the compile-mode advice when any file sets the compile mode', () => {
     const advice = { rel: 'train.py', analysis: { findings: [a('advice/compile-mode', 10, 'torch_npu.npu.set_compile_mode')] } };
     expect(collectFindings([advice], [], [])).toHaveLength(1);

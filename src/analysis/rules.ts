@@ -130,4 +130,6 @@ export const HANDLED_BY_PASS: readonly { passId: string; ruleId: string; subject
     ruleId: 'unsupported-api/torch-api',
     subject: /^torch\.nn\.(DataParallel|parallel\.data_parallel)$/,
   },
+  // profiler-to-npu reports the legacy NVTX / nvprof helpers with their NPU alternative
+  { passId: 'profiler-to-npu', ruleId: 'unsupported-api/torch-api', subject: /^torch\.autograd\.profiler\.(emit_nvtx|load_nvprof)$/ },
 ];
