@@ -49,7 +49,7 @@ export const cudaVersionToNpu: Pass = {
   id: ID,
   summary: 'torch.version.cuda (None under torch_npu): a test next to is_bf16_supported() is dropped; other tests and uses reported',
   levels: ['safe', 'unsafe', 'manual'],
-  triggers: /version/,
+  triggers: /^(?=[\s\S]*?version)[\s\S]*?cuda/, // torch.version.cuda, however imported, spells both
   run(ctx) {
     const chains = new Map<number, { chain: SyntaxNode; uses: Use[] }>();
     for (const use of uses(ctx)) {

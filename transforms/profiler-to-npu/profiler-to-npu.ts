@@ -61,7 +61,7 @@ export const profilerToNpu: Pass = {
   summary:
     'torch.profiler.profile / schedule / tensorboard_trace_handler / ProfilerActivity → torch_npu.profiler (ProfilerActivity.CUDA → NPU); CUDA experimental_config and the autograd profiler on CUDA reported',
   levels: ['safe', 'unsafe', 'manual'],
-  triggers: /profiler|ProfilerActivity/,
+  triggers: /^(?=[\s\S]*?torch)[\s\S]*?(profiler|ProfilerActivity)/, // every torch profiler name is reached through torch
   run(ctx) {
     const aliasDone = new Set<string>();
     for (const stmt of ctx.bindings.imports) {
