@@ -4,6 +4,7 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
+import { tuneBinding } from './binding';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
@@ -15,6 +16,7 @@ const queries = new Map<string, Parser.Query>();
 
 function getParser(): Parser {
   if (!parser) {
+    tuneBinding(Python as unknown as Parser.Language);
     parser = new Parser();
     parser.setLanguage(Python as unknown as Parser.Language);
   }
