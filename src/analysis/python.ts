@@ -308,7 +308,8 @@ function dataLoaderAdvice(call: SyntaxNode, add: Add): void {
 
 /** Functions decorated with @triton.jit / @triton.autotune / @numba.cuda.jit ...: one finding per kernel. */
 function reportKernels(root: SyntaxNode, bindings: Bindings, add: Add, seen: Set<number>): void {
-  if (!/triton|cuda|rawkernel/.test(root.text)) return;
+  const text = root.text;
+  if (!text.includes('@') || !/triton|cuda|rawkernel/.test(text)) return; // a decorator needs its '@'
   for (const def of nodesOfType(root, 'decorated_definition')) {
     const fn = def.childForFieldName('definition');
     if (!fn || fn.type !== 'function_definition') continue;

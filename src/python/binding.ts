@@ -16,10 +16,16 @@
  *    finds a parent by descending from the root (`ts_node_parent`): about 7 µs a
  *    call on a large file, 35 times another accessor, and the passes ask for the
  *    same ancestors over and over (every ancestor of every call, string and name).
- * 3. **`id` is read from the node object** (the first two of the six numbers the
- *    binding stores on it are the node's address, low and high word: `getID` and
- *    `MarshalNodeId` in the binding) instead of a native call. Checked against
- *    the native answer when this module loads; left alone if they differ.
+ * 3. **`id` and `startIndex` are read from the node object** instead of a
+ *    native call: of the six numbers the binding stores on it, the first two are
+ *    the node's address, low and high word (`getID`, `MarshalNodeId`), the third
+ *    its start byte, twice its UTF-16 start index (`StartIndex` in node.cc).
+ *    Checked against the native answers when this module loads; left alone if
+ *    they differ.
+ * 4. **`type`, `endIndex`, `parent` and `childForFieldName(name)` are
+ *    remembered on the node object**: each is a native call (`type` makes a new
+ *    string each time), and the passes ask the same node again and again
+ *    (every ancestor walk tests each parent's type and fields).
  *
  * Cached parents go with the tree's other per-tree caches (`perTree`), when the
  * engine releases the tree.
@@ -33,6 +39,8 @@ type RawNode = Node & { readonly [i: number]: number };
 const TWO_32 = 2 ** 32;
 const rawId = (node: Node): number => (node as RawNode)[0] + (node as RawNode)[1] * TWO_32;
 
+const rawStart = (node: Node): number => (node as RawNode)[2] >>> 1;
+
 let installed = false;
 
 export function tuneBinding(language: Parser.Language): void {
@@ -43,9 +51,13 @@ export function tuneBinding(language: Parser.Language): void {
   if (!classes.SyntaxNode || !classes.Tree) return;
   const nodeProto = classes.SyntaxNode.prototype;
   const treeProto = classes.Tree.prototype as Record<string, unknown>;
-  const idGetter = Object.getOwnPropertyDescriptor(nodeProto, 'id')?.get;
-  const parentGetter = Object.getOwnPropertyDescriptor(nodeProto, 'parent')?.get;
-  if (!idGetter || !parentGetter || typeof treeProto._cacheNode !== 'function' || typeof treeProto._cacheNodes !== 'function') {
+  const getter = (name: string) => Object.getOwnPropertyDescriptor(nodeProto, name)?.get;
+  const idGetter = getter('id');
+  const parentGetter = getter('parent');
+  const startGetter = getter('startIndex');
+  const endGetter = getter('endIndex');
+  const typeGetter = getter('type');
+  if (!idGetter || !parentGetter || !startGetter || !endGetter || !typeGetter || typeof treeProto._cacheNode !== 'function' || typeof treeProto._cacheNodes !== 'function') {
     return; // another binding version: keep it as it is
   }
   // 3: check the layout on a small tree before relying on it
@@ -54,6 +66,41 @@ export function tuneBinding(language: Parser.Language): void {
   const root = probe.parse('x = y.z(1)\n').rootNode;
   const sample = [root, ...root.descendantsOfType(['identifier', 'call', 'attribute', 'integer'])];
   const idsMatch = sample.every((n) => (idGetter.call(n) as number) === rawId(n));
+  const startsMatch = sample.every((n) => (startGetter.call(n) as number) === rawStart(n));
+  if (startsMatch) {
+    Object.defineProperty(nodeProto, 'startIndex', {
+      get(this: Node) {
+        return rawStart(this);
+      },
+      configurable: true,
+    });
+  }
+  // 4
+  const fieldChild = (nodeProto as { childForFieldName?: (name: string) => Node | null }).childForFieldName;
+  if (typeof fieldChild === 'function') {
+    Object.defineProperty(nodeProto, 'childForFieldName', {
+      value(this: Node & { _fields?: Map<string, Node | null> }, name: string): Node | null {
+        const fields = (this._fields ??= new Map());
+        let c = fields.get(name);
+        if (c === undefined) fields.set(name, (c = fieldChild.call(this, name)));
+        return c;
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+  Object.defineProperty(nodeProto, 'type', {
+    get(this: Node & { _type?: string }) {
+      return (this._type ??= typeGetter.call(this) as string);
+    },
+    configurable: true,
+  });
+  Object.defineProperty(nodeProto, 'endIndex', {
+    get(this: Node & { _end?: number }) {
+      return (this._end ??= endGetter.call(this) as number);
+    },
+    configurable: true,
+  });
   if (idsMatch) {
     Object.defineProperty(nodeProto, 'id', {
       get(this: Node) {
@@ -64,12 +111,13 @@ export function tuneBinding(language: Parser.Language): void {
     // 2 keys on the id: only with a known layout
     const parents = perTree(() => new Map<number, Node | null>());
     Object.defineProperty(nodeProto, 'parent', {
-      get(this: Node) {
+      get(this: Node & { _parent?: Node | null }) {
+        if (this._parent !== undefined) return this._parent;
         const byChild = parents(this);
         const id = rawId(this);
         let p = byChild.get(id);
         if (p === undefined) byChild.set(id, (p = parentGetter.call(this) as Node | null));
-        return p;
+        return (this._parent = p);
       },
       configurable: true,
     });

@@ -103,12 +103,20 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   // rows as tree-sitter counted them: in the texts it read
   const oldInput = lexable(oldText);
   const newInput = lexable(newText);
-  oldTree.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
+  // When the edits span most of the text, tree-sitter re-reads all of it
+  // anyway and checking the old nodes for reuse only adds to it: on a 2 MB file
+  // changed on most lines, 0.79 s against 0.70 s for a fresh parse.
+  const fresh = oldEnd - first > FRESH_PARSE_SPAN * oldText.length;
+  if (!fresh) oldTree.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
   charsParsed += newText.length;
-  const tree = withText(getParser().parse(newInput, oldTree, { bufferSize: Math.max(newText.length + 1, 32 * 1024) }), newText, newInput);
+  const opts = { bufferSize: Math.max(newText.length + 1, 32 * 1024) };
+  const tree = withText(getParser().parse(newInput, fresh ? undefined : oldTree, opts), newText, newInput);
   last = { text: newText, tree };
   return tree;
 }
+
+/** Edits spanning more than this share of the old text: parse afresh instead of incrementally. */
+const FRESH_PARSE_SPAN = 0.5;
 
 /** tree-sitter's description of one replacement (rows count \n only, as its lexer does). */
 function treeEdit(text: string, start: number, end: number, content: string): Parser.Edit {

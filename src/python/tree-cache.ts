@@ -46,10 +46,13 @@ export function whenTreesReleased(f: () => void): void {
 }
 
 /**
- * Node types that several passes scan the whole file for. One native walk
- * (`descendantsOfType`) collects all of them at once: a tree-sitter query or a
- * walk costs about the same whatever it finds, so one walk for all the lists is
- * several times cheaper than a query each (docs/performance.md).
+ * Node types that several passes scan the whole file for. A native walk
+ * (`descendantsOfType`) costs about the same whatever it finds; what costs is
+ * the node objects it hands to JS (on a file of dense CUDA code, hundreds of
+ * thousands). So the first type asked of a tree is collected alone, and the
+ * second collects all the others at once: a file that needs one list (most
+ * files the analysis looks at, or a big generated one) pays one walk and only
+ * its nodes, a file that needs several pays two walks (docs/performance.md).
  */
 export const INDEXED_TYPES = [
   'assignment',
@@ -63,12 +66,7 @@ export const INDEXED_TYPES = [
 ] as const;
 export type IndexedType = (typeof INDEXED_TYPES)[number];
 
-const index = perTree((root): Map<string, SyntaxNode[]> => {
-  const byType = new Map<string, SyntaxNode[]>(INDEXED_TYPES.map((t) => [t, []]));
-  // None of these names is also an anonymous token of the grammar, so every node returned is named.
-  for (const node of root.descendantsOfType(INDEXED_TYPES as unknown as string[])) byType.get(node.type)!.push(node);
-  return byType;
-});
+const index = perTree((): Map<string, SyntaxNode[]> => new Map());
 
 /**
  * Every node of `type` in the tree of `root`, in document order (outer before
@@ -77,5 +75,12 @@ const index = perTree((root): Map<string, SyntaxNode[]> => {
  */
 export function nodesOfType(root: SyntaxNode, type: IndexedType): readonly SyntaxNode[] {
   if (root.parent !== null) throw new Error('nodesOfType: pass the root node of a tree');
-  return index(root).get(type)!;
+  const byType = index(root);
+  let list = byType.get(type);
+  if (list) return list;
+  const types: string[] = byType.size === 0 ? [type] : INDEXED_TYPES.filter((t) => !byType.has(t));
+  for (const t of types) byType.set(t, []);
+  // None of these names is also an anonymous token of the grammar, so every node returned is named.
+  for (const node of root.descendantsOfType(types)) byType.get(node.type)!.push(node);
+  return byType.get(type)!;
 }

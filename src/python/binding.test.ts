@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, reparse, type SyntaxNode } from './parser';
+import { INDEXED_TYPES, nodesOfType, releaseTrees } from './tree-cache';
+import { pyFiles } from '../../test/python';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+interface Seen {
+  node: SyntaxNode;
+  type: string;
+  start: number;
+  end: number;
+  parent: number | null;
+  field: string | null;
+}
+
+/** Every node with what a TreeCursor (not the tuned accessors) says about it. */
+function walk(root: SyntaxNode): Seen[] {
+  const out: Seen[] = [];
+  const cursor = root.walk();
+  const stack: number[] = [];
+  for (;;) {
+    out.push({
+      node: cursor.currentNode,
+      type: cursor.nodeType,
+      start: cursor.startIndex,
+      end: cursor.endIndex,
+      parent: stack.length ? stack[stack.length - 1] : null,
+      field: cursor.currentFieldName ?? null,
+    });
+    if (cursor.gotoFirstChild()) {
+      stack.push(out.length - 1);
+      continue;
+    }
+    let moved = false;
+    while (!(moved = cursor.gotoNextSibling())) {
+      if (!cursor.gotoParent()) break;
+      stack.pop();
+    }
+    if (!moved) return out;
+  }
+}
+
+describe('tuned node accessors (src/python/binding.ts)', () => {
+  const files = pyFiles(path.join(ROOT, 'golden')).slice(0, 12);
+
+  it('answer what the tree says: id, type, range, parent, field children', () => {
+    let checked = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      const seen = walk(parse(text).rootNode);
+      const ids = new Set(seen.map((s) => s.node.id));
+      expect(ids.size).toBe(seen.length); // one id per node
+      for (const s of seen) {
+        const n = s.node;
+        expect([n.type, n.startIndex, n.endIndex, n.text]).toEqual([s.type, s.start, s.end, text.slice(s.start, s.end)]);
+        // asked twice: the remembered answer is the same
+        for (let k = 0; k < 2; k++) {
+          const p = n.parent;
+          expect(p?.id ?? null).toBe(s.parent === null ? null : seen[s.parent].node.id);
+        }
+        if (s.field !== null && s.parent !== null) {
+          const first = seen.find((c) => c.parent === s.parent && c.field === s.field)!;
+          expect(seen[s.parent].node.childForFieldName(s.field)?.id).toBe(first.node.id);
+        }
+        checked++;
+      }
+      releaseTrees();
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('describe the new tree after a reparse, not what was remembered of the old one', () => {
+    const text = 'def f(x):\n    return x.cuda()\n';
+    const tree = parse(text);
+    const call = tree.rootNode.descendantsOfType('call')[0];
+    expect(call.parent!.type).toBe('return_statement');
+    const next = 'y = 1\ndef f(x):\n    return g(x.cuda())\n';
+    const edits = [
+      { start: 0, end: 0, content: 'y = 1\n' },
+      { start: 21, end: 29, content: 'g(x.cuda())' },
+    ];
+    const newTree = reparse(tree, text, edits, next);
+    const inner = newTree.rootNode.descendantsOfType('call')[1];
+    expect(inner.text).toBe('x.cuda()');
+    expect(inner.startIndex).toBe(29);
+    expect(inner.parent!.type).toBe('argument_list');
+    expect(inner.parent!.parent!.text).toBe('g(x.cuda())');
+    releaseTrees();
+  });
+});
+
+describe('nodesOfType, whatever order the types are asked in', () => {
+  it('gives the same lists asked first, second or last', () => {
+    const file = pyFiles(path.join(ROOT, 'golden')).find((f) => /train/.test(f)) ?? pyFiles(path.join(ROOT, 'golden'))[0];
+    const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const show = (ns: readonly SyntaxNode[]) => ns.map((n) => `${n.type}:${n.startIndex}-${n.endIndex}`);
+    const orders = [INDEXED_TYPES, [...INDEXED_TYPES].reverse(), ['string', 'call', ...INDEXED_TYPES.filter((t) => t !== 'string' && t !== 'call')]];
+    const results = orders.map((order) => {
+      releaseTrees();
+      const root = parse(text + ' '.repeat(orders.indexOf(order))).rootNode; // a new tree each time
+      const lists = new Map(order.map((t) => [t, show(nodesOfType(root, t))]));
+      return INDEXED_TYPES.map((t) => lists.get(t));
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[0].find((l) => l!.length > 0)).toBeDefined();
+  });
+});
