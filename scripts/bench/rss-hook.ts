@@ -1,13 +1,15 @@
 /**
  * Preloaded into processes the benchmark times (`node -r rss-hook.js ...`):
  * on exit, writes the process's peak resident set size (KiB; worker threads
- * included, they share the process) to the file named by ASCENDIFY_BENCH_RSS.
+ * included, they share the process) and its CPU time (user + system,
+ * microseconds, all threads) to the file named by ASCENDIFY_BENCH_RSS.
  */
 import * as fs from 'node:fs';
 
 const target = process.env.ASCENDIFY_BENCH_RSS;
 if (target) {
   process.on('exit', () => {
-    fs.writeFileSync(target, String(process.resourceUsage().maxRSS));
+    const u = process.resourceUsage();
+    fs.writeFileSync(target, `${u.maxRSS} ${u.userCPUTime + u.systemCPUTime}`);
   });
 }

@@ -3,7 +3,7 @@
  * re-parse, repeat to a fixpoint (bounded), revert what breaks syntax, add the
  * requested imports, and describe every change in the input's coordinates.
  */
-import { parse, reparse, syntaxErrors, type Tree } from '../python/parser';
+import { collectSpentTrees, dropTree, parse, parsesAfresh, reparse, syntaxErrors, type Tree } from '../python/parser';
 import { Bindings } from '../python/bindings';
 import { hasMainGuard } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
@@ -79,7 +79,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const path = options.path ?? '<input>';
   const passOptions = options.passOptions ?? DEFAULT_PASS_OPTIONS;
   const eol = detectEol(input);
-  let tree = parse(input);
+  let tree: Tree | undefined = parse(input);
   const initialErrors = syntaxErrors(tree);
   if (initialErrors.count > 0) throw new SourceSyntaxError(initialErrors.firstLine);
 
@@ -133,10 +133,21 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
       break;
     }
     const next = applyEdits(text, sel.edits);
-    const nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
+    let nextTree: Tree;
+    if (parsesAfresh(text, sel.edits)) {
+      // The edits span most of the file: a fresh parse, which does not need the
+      // old tree. Let it go first, so that a large file holds one full tree at
+      // a time, not two (tree-sitter's take ~50 bytes per character).
+      dropTree(tree, text);
+      tree = undefined;
+      collectSpentTrees();
+      nextTree = parse(next);
+    } else {
+      nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
+    }
     const after = syntaxErrors(nextTree);
     if (after.count > 0) {
-      tree = parse(text); // the old tree was edited into `next`'s: parse this round's text again
+      tree = parse(text); // the old tree was edited into `next`'s or dropped: parse this round's text again
       const culprits = findCulprits(text, sel.accepted);
       for (const c of culprits) {
         disabled.add(c);
@@ -165,6 +176,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     text = next;
     tree = nextTree;
     rounds++;
+    collectSpentTrees(); // no node of the previous tree is held past this point
   }
 
   // Whatever is left without an applied fix is for the user.

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, reparse, type SyntaxNode } from './parser';
-import { INDEXED_TYPES, nodesOfType, releaseTrees } from './tree-cache';
+import { INDEXED_TYPES, nodesOfType, releaseTrees, type IndexedType } from './tree-cache';
 import { pyFiles } from '../../test/python';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -96,7 +96,7 @@ describe('nodesOfType, whatever order the types are asked in', () => {
     const file = pyFiles(path.join(ROOT, 'golden')).find((f) => /train/.test(f)) ?? pyFiles(path.join(ROOT, 'golden'))[0];
     const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
     const show = (ns: readonly SyntaxNode[]) => ns.map((n) => `${n.type}:${n.startIndex}-${n.endIndex}`);
-    const orders = [INDEXED_TYPES, [...INDEXED_TYPES].reverse(), ['string', 'call', ...INDEXED_TYPES.filter((t) => t !== 'string' && t !== 'call')]];
+    const orders: (readonly IndexedType[])[] = [INDEXED_TYPES, [...INDEXED_TYPES].reverse(), ['string', 'call', ...INDEXED_TYPES.filter((t) => t !== 'string' && t !== 'call')]];
     const results = orders.map((order) => {
       releaseTrees();
       const root = parse(text + ' '.repeat(orders.indexOf(order))).rootNode; // a new tree each time

@@ -43,6 +43,32 @@ export function parsedChars(): number {
 }
 
 /**
+ * A major GC for trees a file no longer uses, set by whoever may force one
+ * (src/runner/worker.ts). A tree takes about 50 bytes of native memory per
+ * character of its text (490 MB for a 10 MB file), which V8 does not see: left
+ * to itself it collects the spent tree of a big file's first round late or not
+ * before the file is done, and the file then holds two or three full trees.
+ */
+let collector: (() => void) | undefined;
+let spentLargeTree = false;
+/** A spent tree of this many characters is worth a forced major GC (about 50 MB of native memory); smaller ones wait for the pool's. */
+const COLLECT_TREE_CHARS = 1 << 20;
+
+export function setTreeCollector(f: (() => void) | undefined): void {
+  collector = f;
+}
+
+/**
+ * Collect the trees `reparse` has spent, when one was large enough to be
+ * worth it. The caller must hold no node of them any more.
+ */
+export function collectSpentTrees(): void {
+  if (!spentLargeTree || !collector) return;
+  spentLargeTree = false;
+  collector();
+}
+
+/**
  * What tree-sitter reads: the text with each lone '\r' (an old Mac line ending,
  * which CPython's tokenizer accepts as a newline and tree-sitter-python does
  * not) replaced by '\n'. Same length, so every offset stays valid; the engine
@@ -76,6 +102,28 @@ export function parse(text: string): Tree {
   return tree;
 }
 
+/**
+ * Whether `reparse` would parse the new text afresh: when the edits span most
+ * of the text, tree-sitter re-reads all of it anyway and checking the old
+ * nodes for reuse only adds to it (on a 2 MB file changed on most lines,
+ * 0.79 s against 0.70 s for a fresh parse). A caller that knows this can let
+ * the old tree go first (`dropTree`).
+ */
+export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boolean {
+  if (edits.length === 0) return false;
+  return edits[edits.length - 1].end - edits[0].start > FRESH_PARSE_SPAN * oldText.length;
+}
+
+/**
+ * The engine is done with `tree` (it parses the next text afresh): forget
+ * everything kept about it, so that `collectSpentTrees` can free it.
+ */
+export function dropTree(tree: Tree, text: string): void {
+  if (last?.tree === tree) last = undefined;
+  releaseTree(tree);
+  if (text.length >= COLLECT_TREE_CHARS) spentLargeTree = true;
+}
+
 /** A replacement of `[start, end)` of the old text by `content`. */
 export interface TextEdit {
   start: number;
@@ -93,6 +141,7 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   if (edits.length === 0) return oldTree;
   last = undefined;
   releaseTree(oldTree); // what was cached about it describes the old text
+  if (oldText.length >= COLLECT_TREE_CHARS) spentLargeTree = true;
   // One edit spanning all of them. tree-sitter's binding updates every node
   // object it has handed to JS on each edit call, and the passes have handed
   // thousands by now: one call per edit measured no faster than parsing afresh.
@@ -103,10 +152,7 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   // rows as tree-sitter counted them: in the texts it read
   const oldInput = lexable(oldText);
   const newInput = lexable(newText);
-  // When the edits span most of the text, tree-sitter re-reads all of it
-  // anyway and checking the old nodes for reuse only adds to it: on a 2 MB file
-  // changed on most lines, 0.79 s against 0.70 s for a fresh parse.
-  const fresh = oldEnd - first > FRESH_PARSE_SPAN * oldText.length;
+  const fresh = parsesAfresh(oldText, edits);
   if (!fresh) oldTree.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
   charsParsed += newText.length;
   const opts = { bufferSize: Math.max(newText.length + 1, 32 * 1024) };

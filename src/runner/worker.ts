@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { parsedChars } from '../python/parser';
+import { parsedChars, setTreeCollector } from '../python/parser';
 import { convertFile, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
 
@@ -66,6 +66,9 @@ function gcFunction(): (() => void) | null {
   }
   return gcFn;
 }
+
+// the engine frees the spent trees of a large file as it goes (src/python/parser.ts)
+setTreeCollector(() => gcFunction()?.());
 
 /**
  * A major GC when enough text has been parsed since the last one, so that the
