@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Parser = require('tree-sitter');
 import { parse, reparse, type SyntaxNode } from './parser';
 import { INDEXED_TYPES, nodesOfType, releaseTrees, type IndexedType } from './tree-cache';
 import { pyFiles } from '../../test/python';
@@ -69,6 +70,19 @@ describe('tuned node accessors (src/python/binding.ts)', () => {
       releaseTrees();
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('make node objects of the binding\'s classes, on their tree', () => {
+    const tree = parse('import torch\nx = torch.zeros(2).cuda()\n');
+    const nodes = walk(tree.rootNode).map((s) => s.node);
+    for (const n of nodes) {
+      expect(n).toBeInstanceOf((Parser as unknown as { SyntaxNode: new () => unknown }).SyntaxNode);
+      expect(n.tree).toBe(tree);
+    }
+    const call = nodes.find((n) => n.type === 'call' && n.text === 'torch.zeros(2).cuda()')!;
+    // the field getters of the language's node classes still work
+    expect((call as unknown as { functionNode: SyntaxNode }).functionNode.text).toBe('torch.zeros(2).cuda');
+    releaseTrees();
   });
 
   it('describe the new tree after a reparse, not what was remembered of the old one', () => {

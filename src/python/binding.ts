@@ -30,6 +30,13 @@
  *    native call (`type` makes a new string each time), and the passes ask the
  *    same node again and again (every ancestor walk tests each parent's type).
  *
+ * 5. **Node objects are made without `Object.defineProperty`.** The binding's
+ *    `SyntaxNode` constructor defines `tree` with `defineProperty` on every node
+ *    it hands out (5-6 % of a dense file's run by itself); the language's node
+ *    classes are replaced by plain constructors with the same prototypes, which
+ *    set `tree` as an ordinary property (same value, same prototype chain,
+ *    `instanceof` unchanged). ERROR nodes keep the binding's class.
+ *
  * What is remembered lives on the node objects, so it goes with them; a tree
  * is never read after `reparse` edits it, so nothing remembered goes stale.
  */
@@ -108,4 +115,26 @@ export function tuneBinding(language: Parser.Language): void {
   // 1
   treeProto._cacheNode = function () {};
   treeProto._cacheNodes = function () {};
+}
+
+const fastClasses = new WeakSet<object>();
+
+/**
+ * 5: call after `parser.setLanguage(language)` (which builds the language's
+ * node classes). Idempotent.
+ */
+export function fastNodeClasses(language: Parser.Language): void {
+  const lang = language as unknown as { nodeSubclasses?: unknown[] };
+  const classes = lang.nodeSubclasses;
+  if (!Array.isArray(classes) || fastClasses.has(classes)) return;
+  fastClasses.add(classes);
+  for (let i = 0; i < classes.length; i++) {
+    const cls = classes[i];
+    if (typeof cls !== 'function' || !(cls as { prototype?: object }).prototype) continue;
+    const fast = function (this: { tree: unknown }, tree: unknown) {
+      this.tree = tree;
+    } as unknown as { prototype: object };
+    fast.prototype = (cls as { prototype: object }).prototype;
+    classes[i] = fast;
+  }
 }

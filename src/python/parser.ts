@@ -4,7 +4,7 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
-import { tuneBinding } from './binding';
+import { fastNodeClasses, tuneBinding } from './binding';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
@@ -19,6 +19,7 @@ function getParser(): Parser {
     tuneBinding(Python as unknown as Parser.Language);
     parser = new Parser();
     parser.setLanguage(Python as unknown as Parser.Language);
+    fastNodeClasses(Python as unknown as Parser.Language);
   }
   return parser;
 }
