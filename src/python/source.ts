@@ -2,7 +2,7 @@
  * Bytes ⇄ text for Python source files, and offset ⇄ line mapping.
  *
  * The engine works on JS strings (UTF-16 offsets, the unit tree-sitter's node
- * bindings and magic-string both use). A UTF-8 byte-order mark is removed before
+ * bindings use, and applyEdits). A UTF-8 byte-order mark is removed before
  * parsing and put back on output; line endings are left exactly as they are, and
  * the dominant one is recorded so that inserted lines match the file.
  *
