@@ -25,7 +25,14 @@ export type ConfigKind = 'shell' | 'yaml' | 'json' | 'ini' | 'dockerfile';
 
 export function configKind(rel: string): ConfigKind | undefined {
   const base = rel.slice(rel.lastIndexOf('/') + 1).toLowerCase();
-  if (/^(dockerfile|containerfile)(\.[^/]+)?$/.test(base) || /\.(dockerfile|containerfile)$/.test(base)) return 'dockerfile';
+  // Dockerfile, Dockerfile.gpu, train.dockerfile, Containerfile; not Dockerfile.md / Dockerfile.py (docs, code)
+  if (/^(dockerfile|containerfile)(\.[^/]+)?$/.test(base) || /\.(dockerfile|containerfile)$/.test(base)) {
+    return /\.(md|rst|txt|py|ipynb|html?|json|ya?ml|sh)$/.test(base) ? configKindOfExtension(base) : 'dockerfile';
+  }
+  return configKindOfExtension(base);
+}
+
+function configKindOfExtension(base: string): ConfigKind | undefined {
   if (/\.(sh|bash)$/.test(base)) return 'shell';
   if (/\.ya?ml$/.test(base)) return 'yaml';
   if (/\.json$/.test(base)) return 'json';
