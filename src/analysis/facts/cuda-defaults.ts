@@ -118,5 +118,8 @@ export function cudaDefaultFunction(qualified: string): CudaDefaultFunction | un
   return BY_NAME.get(qualified);
 }
 
-/** Words one of which a file must contain to call a function of the table (the analysis trigger). */
-export const CUDA_DEFAULT_TRIGGER = /ultralytics|timm|mmdet|mmseg|\bclip\b/;
+/**
+ * Text one of which a file must contain to call a function of the table (the analysis
+ * trigger): the package names; `clip` only in an import statement (the word is common).
+ */
+export const CUDA_DEFAULT_TRIGGER = /ultralytics|timm|mmdet|mmseg|(?:^|\n)[ \t]*(?:from[ \t]+clip\b|import[ \t][^\n]*\bclip\b)/;
