@@ -92,21 +92,32 @@ class Flow {
   /**
    * A device string at `node` inside a branch or function that runs CUDA-only code
    * (`elif engine: import tensorrt as trt ... device = torch.device("cuda:0")`): the device
-   * belongs to that code. The nearest enclosing if / elif / else branch or function body.
+   * belongs to that code. Looked at: every enclosing if / elif / else branch up to the
+   * function; the function body only when no branch encloses the string (a function that
+   * dispatches on backends holds their branches, not one device).
    */
   enclosingCudaOnly(node: SyntaxNode): CudaOnlyUse | null {
+    let inBranch = false;
     for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'module' || p.type === 'class_definition') return null;
+      if (p.type === 'module' || p.type === 'class_definition' || p.type === 'lambda') return null;
       if (p.type !== 'block' || !p.parent || !BLOCK_OWNERS.has(p.parent.type)) continue;
-      let v = this.blocks.get(p.id);
-      if (v === undefined) {
-        const found = this.scan([p], true);
-        v = found ? { consumer: found.consumer, at: found.at } : null;
-        this.blocks.set(p.id, v);
-      }
-      return v;
+      const isFunction = p.parent.type === 'function_definition';
+      if (isFunction && inBranch) return null;
+      const v = this.blockUse(p);
+      if (v || isFunction) return v;
+      inBranch = true;
     }
     return null;
+  }
+
+  private blockUse(block: SyntaxNode): CudaOnlyUse | null {
+    let v = this.blocks.get(block.id);
+    if (v === undefined) {
+      const found = this.scan([block], true);
+      v = found ? { consumer: found.consumer, at: found.at } : null;
+      this.blocks.set(block.id, v);
+    }
+    return v;
   }
 
   /** A call whose device arguments belong to a non-torch library (`torch_tensorrt.Input(device=...)`). */
