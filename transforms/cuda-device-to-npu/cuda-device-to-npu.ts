@@ -35,6 +35,12 @@
  * is a module (`import X`) or a torch module. A `.cuda` that is not called (`args.cuda`,
  * `self.cuda = torch.cuda.is_available()`) is the user's attribute and keeps its name.
  *
+ * CUDA-only consumers (cuda-only.ts, src/facts/cuda-only.ts; ascend-facts §3.10): an `is_cuda`
+ * or device test whose result selects Triton / CuPy / custom CUDA kernels or a GPU build is
+ * kept and listed (`cuda-only-consumer`); a device string given to a non-torch library
+ * (TensorRT, onnxruntime, ...) or used in a branch / function that runs TensorRT or a
+ * kernel is kept and listed (`cuda-only-device`).
+ *
  * Integer devices (`x.to(0)`) become `"npu:N"` / `f"npu:{v}"` where the value is known
  * to be an int; a value that only looks like an index (`local_rank` parameter,
  * `args.gpu` that may be None) is listed as unsafe; others are left alone.
