@@ -35,6 +35,12 @@
  * is a module (`import X`) or a torch module. A `.cuda` that is not called (`args.cuda`,
  * `self.cuda = torch.cuda.is_available()`) is the user's attribute and keeps its name.
  *
+ * CUDA-only consumers (cuda-only.ts, src/facts/cuda-only.ts; ascend-facts §3.10): an `is_cuda`
+ * or device test whose result selects Triton / CuPy / custom CUDA kernels or a GPU build is
+ * kept and listed (`cuda-only-consumer`); a device string given to a non-torch library
+ * (TensorRT, onnxruntime, ...) or used in a branch / function that runs TensorRT or a
+ * kernel is kept and listed (`cuda-only-device`).
+ *
  * Integer devices (`x.to(0)`) become `"npu:N"` / `f"npu:{v}"` where the value is known
  * to be an int; a value that only looks like an index (`local_rank` parameter,
  * `args.gpu` that may be None) is listed as unsafe; others are left alone.
@@ -46,6 +52,7 @@ import { argparseOptions, type ArgOption } from '../../src/python/argparse';
 import { envNameSites } from '../../src/python/environ';
 import { callArgs, callOf, chainHead, isAssignmentTarget, stringLiteral, unparen, walkNamed } from '../../src/python/nodes';
 import { CUDA_ENV_TWINS, ENV_NOTES } from '../../src/facts/env-vars';
+import type { CudaOnlyConsumer } from '../../src/facts/cuda-only';
 import {
   DEVICE_CALL_KEYWORDS,
   DEVICE_KEYWORDS,
@@ -58,6 +65,7 @@ import {
 } from '../../src/facts/torch-devices';
 import { IntOracle, lastName, nameBindings, namesDevice } from './values';
 import { nodesOfType } from '../../src/python/tree-cache';
+import { cudaOnlyFlow, keptCheck, type CudaOnlyFlow } from './cuda-only';
 
 const ID = 'cuda-device-to-npu';
 const RULE = {
@@ -68,6 +76,8 @@ const RULE = {
   unknownRole: `${ID}/unknown-role`,
   mapLocationKey: `${ID}/map-location-key`,
   intDevice: `${ID}/int-device`,
+  cudaOnly: `${ID}/cuda-only-consumer`,
+  cudaOnlyDevice: `${ID}/cuda-only-device`,
   env: `${ID}/env-var`,
   noEnvTwin: `${ID}/no-env-twin`,
 } as const;
@@ -117,9 +127,14 @@ class Run {
   private readonly following = new Set<number>();
   private readonly refs = new Map<string, SyntaxNode[]>();
   private importedNames?: Set<string>;
+  private cudaOnlyFlow?: CudaOnlyFlow;
 
   constructor(private readonly ctx: PassContext) {
     this.ints = new IntOracle(ctx.bindings, () => this.options());
+  }
+
+  private get cudaOnly(): CudaOnlyFlow {
+    return (this.cudaOnlyFlow ??= cudaOnlyFlow(this.ctx.root, this.ctx.bindings));
   }
 
   // ---------------------------------------------------------------- .cuda() / .is_cuda
@@ -156,6 +171,14 @@ class Run {
 
       const newName = isMethod ? 'npu' : 'is_npu';
       const recv = short(obj.text, 30);
+      if (!isMethod) {
+        // `if x.is_cuda: triton_kernel[grid](...)`: the check stays a CUDA check (cuda-only.ts)
+        const use = this.cudaOnly.use(attr);
+        if (use) {
+          this.ctx.report({ ruleId: RULE.cudaOnly, ...keptCheck(`${recv}.is_cuda`, use), start: attr.startIndex, end: attr.endIndex });
+          continue;
+        }
+      }
       const argsShown = call ? (call.childForFieldName('arguments')?.namedChildCount ? '(...)' : '()') : '';
       const message = `${recv}.${name}${argsShown} → ${recv}.${newName}${argsShown}`;
       const edits: Edit[] = [{ start: ident.startIndex, end: ident.endIndex, content: newName }];
@@ -281,6 +304,7 @@ class Run {
       this.mapLocationKey(root, role.pair, role.dict);
       return;
     }
+    if (this.keptForCudaOnly(s, root, role.label)) return;
     const before = short(s.text, 40);
     const after = short(s.text.slice(0, cudaAt - s.startIndex) + 'npu' + s.text.slice(cudaAt + 4 - s.startIndex), 40);
     const safe = role.level === 'safe';
@@ -292,6 +316,56 @@ class Run {
       fix: { edits: [{ start: cudaAt, end: cudaAt + 4, content: 'npu' }], safety: safe ? 'safe' : 'unsafe' },
       hint: safe ? undefined : UNSAFE_STRING_HINT,
     });
+  }
+
+  /**
+   * A device string that must stay CUDA (transforms/cuda-device-to-npu/cuda-only.ts): a device
+   * test whose result selects CUDA-only code, a device given to a non-torch library
+   * (`torch_tensorrt.Input(device="cuda")`, directly or through a name), or a device in a branch
+   * or function that runs TensorRT / Triton / CuPy / ... code. Reports it and returns true.
+   */
+  private keptForCudaOnly(s: SyntaxNode, root: SyntaxNode, label: string): boolean {
+    const text = short(s.text, 40);
+    if (label === 'device test') {
+      const check = deviceTestNode(root);
+      const use = check ? this.cudaOnly.use(check) : null;
+      if (use) {
+        this.ctx.report({ ruleId: RULE.cudaOnly, ...keptCheck(`${short(check!.text, 40)}`, use), start: s.startIndex, end: s.endIndex });
+        return true;
+      }
+    }
+    let callee: { consumer: CudaOnlyConsumer; at: SyntaxNode } | null = null;
+    const p = root.parent!;
+    const call = p.type === 'argument_list' ? p.parent : p.type === 'keyword_argument' ? p.parent?.parent : null;
+    if (call?.type === 'call') {
+      const c = this.cudaOnly.deviceCallee(call);
+      if (c) callee = { consumer: c, at: call.childForFieldName('function')! };
+    } else if (p.type === 'assignment' && p.childForFieldName('right')?.id === root.id) {
+      callee = this.cudaOnly.nameUsedByDeviceCallee(p.childForFieldName('left')!);
+      if (callee) callee = { consumer: callee.consumer, at: callee.at.childForFieldName('function') ?? callee.at };
+    }
+    if (callee) {
+      this.ctx.report({
+        ruleId: RULE.cudaOnlyDevice,
+        message: `${text} kept: a device for ${callee.consumer.library} (${short(callee.at.text, 40)}), not a torch device`,
+        start: s.startIndex,
+        end: s.endIndex,
+        hint: `this library takes its own device names and cannot take an NPU; ${callee.consumer.alternative}`,
+      });
+      return true;
+    }
+    const block = this.cudaOnly.enclosingCudaOnly(s);
+    if (block) {
+      this.ctx.report({
+        ruleId: RULE.cudaOnlyDevice,
+        message: `${text} kept: the device of code that runs ${block.consumer.name} (${short(block.at.text, 40)}), which cannot take an NPU`,
+        start: s.startIndex,
+        end: s.endIndex,
+        hint: `the tensors here feed ${block.consumer.name}; ${block.consumer.alternative}`,
+      });
+      return true;
+    }
+    return false;
   }
 
   /** What the device expression `root` (holding the string `s`) is used for. */
@@ -792,6 +866,17 @@ function enclosingFunction(node: SyntaxNode): SyntaxNode {
   let p = node.parent;
   while (p && p.type !== 'function_definition' && p.type !== 'lambda' && p.type !== 'module') p = p.parent;
   return p ?? node;
+}
+
+/** The test a device string in a device-test role belongs to: the comparison, or the `.startswith(...)` call. */
+function deviceTestNode(root: SyntaxNode): SyntaxNode | null {
+  let p = root.parent;
+  if (p?.type === 'argument_list') return p.parent?.type === 'call' ? p.parent : null;
+  if (p && /^(list|tuple|set)$/.test(p.type)) {
+    p = p.parent;
+    while (p?.type === 'parenthesized_expression') p = p.parent;
+  }
+  return p?.type === 'comparison_operator' ? p : null;
 }
 
 /** Index of `arg` among the positional arguments of an argument list (-1 after a `*args`). */
