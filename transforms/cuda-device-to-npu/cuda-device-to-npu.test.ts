@@ -23,6 +23,10 @@ runPassCases(cudaDeviceToNpu, {
     'sys.stdout.write("cuda")\n',
     'self.log("device", "cuda")\n',
     'name = f"model_{\'cuda\' if gpu else \'cpu\'}.pt"\n',
+    // format text, exceptions built but not raised, containers in log calls
+    'msg = "Using {}".format("cuda")\nmsg = "Using %s" % "cuda"\nmsg = "%s on %s" % (name, "cuda")\nmsg = "device: " + "cuda"\n',
+    'err = ValueError("cuda")\nwarn_cls = UserWarning("cuda:0")\n',
+    'print(("cuda", n))\nlogger.info(["cuda:0", "cuda:1"])\n',
     // annotations
     'def f(d: Literal["cuda", "cpu"]) -> None:\n    pass\n',
     // the user's own names: attributes, variables, functions called cuda
@@ -44,6 +48,7 @@ runPassCases(cudaDeviceToNpu, {
     'import torch\ntorch.backends.cudnn.benchmark = True\ntorch.backends.cudnn.deterministic = False\n',
     // lists of accelerator names; attribute names in a tuple
     'SUPPORTED_DEVICES = ["cuda", "mps", "cpu"]\n',
+    'BACKENDS = ("cuda", "xpu")\nfor name in ["cuda", "cpu"]:\n    register(name)\n',
     'if k.startswith("_") or k in ("cuda", "training"):\n    pass\n',
     // strings that are not device strings
     'x = "Using CUDA device"\ny = "cudatoolkit"\nz = "cuda_version"\nw = "cuda is slow"\n',
@@ -348,6 +353,48 @@ runPassCases(cudaDeviceToNpu, {
       code: 'if backend == "cuda":\n    run("cuda")\n',
       output: 'if backend == "npu":\n    run("npu")\n',
       unsafe: true,
+    },
+    {
+      name: 'a device string in a tuple of call arguments is unsafe, never silent (rpc.remote)',
+      code: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\ns = rpc.remote(worker, Shard, args=(f"cuda:{i}", n))\n',
+      output: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\ns = rpc.remote(worker, Shard, args=(f"cuda:{i}", n))\n',
+      manual: [
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a tuple)',
+        '[unsafe] f"cuda:{i}" → f"npu:{i}" (role not shown: element of a tuple)',
+      ],
+    },
+    {
+      name: 'the rpc.remote tuple with --unsafe',
+      code: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\n',
+      output: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("npu:0",) + args)\n',
+      unsafe: true,
+    },
+    {
+      name: 'indexed devices in a list are devices, not names: unsafe',
+      code: 'DEVICES = ["cuda:0", "cuda:1"]\nplan = [("cuda:0", 4), ("cpu", 1)]\nmixed = ["cuda:1", "cpu"]\n',
+      output: 'DEVICES = ["cuda:0", "cuda:1"]\nplan = [("cuda:0", 4), ("cpu", 1)]\nmixed = ["cuda:1", "cpu"]\n',
+      manual: [
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a list)',
+        '[unsafe] "cuda:1" → "npu:1" (role not shown: element of a list)',
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a tuple)',
+        '[unsafe] "cuda:1" → "npu:1" (role not shown: element of a list)',
+      ],
+    },
+    {
+      name: 'a one-name tuple and a template that builds a device are not text',
+      code: 'KINDS = ("cuda",)\nname = "{}:{}".format("cuda", rank)\nother = "%s:%d" % ("cuda", rank)\n',
+      output: 'KINDS = ("cuda",)\nname = "{}:{}".format("cuda", rank)\nother = "%s:%d" % ("cuda", rank)\n',
+      manual: [
+        '[unsafe] "cuda" → "npu" (role not shown: element of a tuple)',
+        '[unsafe] "cuda" → "npu" (role not shown: argument of "{}:{}".format())',
+        '[unsafe] "cuda" → "npu" (role not shown: element of a tuple)',
+      ],
+    },
+    {
+      name: 'device_ids= of DistributedDataParallel takes devices',
+      code: 'import torch\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=["cuda:0"])\n',
+      output: 'import torch\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=["npu:0"])\n',
+      changes: ['"cuda:0" → "npu:0" (device_ids=)'],
     },
     {
       name: 'dict keys and other names are unsafe',

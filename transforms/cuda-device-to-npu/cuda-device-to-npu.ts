@@ -308,7 +308,7 @@ class Run {
       case 'list':
       case 'tuple':
       case 'set':
-        return this.elementRole(p);
+        return this.elementRole(s, p);
       case 'assignment': {
         const left = p.childForFieldName('left')!;
         if (this.targetNamesDevice(left)) return { level: 'safe', label: `assigned to ${short(left.text, 30)}` };
@@ -430,8 +430,12 @@ class Run {
     return { level: 'unsafe', label: other ? `compared with ${short(other.text, 30)}` : 'comparison' };
   }
 
-  /** A string in a list/tuple/set: a device test, argparse choices of a device option, or a list of names (left alone). */
-  private elementRole(container: SyntaxNode): Role {
+  /**
+   * A string in a list/tuple/set: a device test, argparse choices of a device option,
+   * `device_ids=[...]`, a list of names (left alone), format arguments (text), or else an
+   * element whose consumer the code does not show (`rpc.remote(w, f, args=("cuda:0",) + a)`): unsafe.
+   */
+  private elementRole(s: SyntaxNode, container: SyntaxNode): Role {
     let c = container;
     while (c.parent?.type === 'parenthesized_expression') c = c.parent;
     const p = c.parent;
@@ -440,11 +444,35 @@ class Run {
       const k = operands.findIndex((o) => o.id === c.id);
       if (k > 0 && /^(not )?in$/.test(ops[k - 1]) && this.deviceIsh(operands[k - 1])) return { level: 'safe', label: 'device test' };
     }
-    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.text === 'choices') {
-      const opt = this.argOption(p.parent!.parent!);
-      if (opt && opt.dest && namesDevice(opt.dest)) return { level: 'safe', label: `${opt.flags[0] ?? opt.dest} choices` };
+    if (p?.type === 'keyword_argument') {
+      const kw = p.childForFieldName('name')?.text;
+      if (kw === 'choices') {
+        const opt = this.argOption(p.parent!.parent!);
+        if (opt && opt.dest && namesDevice(opt.dest)) return { level: 'safe', label: `${opt.flags[0] ?? opt.dest} choices` };
+      }
+      // DistributedDataParallel(device_ids=[...]): transfer_to_npu rewrites its strings too (ascend-facts §2.3)
+      if (kw === 'device_ids') return { level: 'safe', label: 'device_ids=' };
     }
-    return { level: 'skip' };
+    if (this.isNameList(container)) return { level: 'skip' };
+    // the outermost container: `print(("cuda", n))`, `"%s on %s" % ("model", "cuda")`
+    let outer = c;
+    while (outer.parent && /^(list|tuple|set|parenthesized_expression)$/.test(outer.parent.type)) outer = outer.parent;
+    if (this.isText(s, outer)) return { level: 'skip' };
+    return { level: 'unsafe', label: `element of a ${container.type}` };
+  }
+
+  /**
+   * A list of names (`["cuda", "mps", "cpu"]`, `("cuda", "training")`): two or more plain
+   * strings, none of them an indexed device (`"cuda:0"` is a device, not a name).
+   */
+  private isNameList(container: SyntaxNode): boolean {
+    const items = container.namedChildren.filter((n) => n.type !== 'comment');
+    if (items.length < 2) return false;
+    return items.every((n) => {
+      const lit = n.type === 'string' ? stringLiteral(n) : null;
+      if (!lit || n.descendantsOfType('interpolation').length > 0) return false;
+      return !/^[a-z]+:/.test(this.ctx.source.slice(lit.contentStart, lit.contentEnd));
+    });
   }
 
   private targetNamesDevice(left: SyntaxNode): boolean {
@@ -578,6 +606,10 @@ class Run {
     }
     const p = root.parent!;
     if (p.type === 'expression_statement') return true;
+    // `"Using %s" % "cuda"`, `"%s on %s" % (name, "cuda")`, `"device: " + "cuda"`: parts of a text
+    if (p.type === 'binary_operator' && p.childForFieldName('right')?.id === root.id && /^[%+]$/.test(p.childForFieldName('operator')?.text ?? '')) {
+      return isTextTemplate(p.childForFieldName('left')!);
+    }
     if (p.type === 'assert_statement' && p.namedChildren[0]?.id !== root.id) return true;
     let call: SyntaxNode | null = null;
     if (p.type === 'argument_list') call = p.parent;
@@ -587,6 +619,11 @@ class Run {
     }
     if (!call || call.type !== 'call') return false;
     if (call.parent?.type === 'raise_statement') return true;
+    const fn = call.childForFieldName('function')!;
+    // `"Using {}".format("cuda")`: an argument of a text template (`"{}:{}".format("cuda", i)` is a device)
+    if (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'format') return isTextTemplate(fn.childForFieldName('object')!);
+    // an exception built and not raised here: `err = ValueError("cuda")`
+    if (fn.type === 'identifier' && /(Error|Exception|Warning)$/.test(fn.text)) return true;
     return this.isLogCall(call);
   }
 
@@ -785,6 +822,25 @@ function climbDeviceExpression(s: SyntaxNode): { root: SyntaxNode; pairedWithHos
     break;
   }
   return { root: node, pairedWithHost };
+}
+
+/**
+ * A string literal that is text for people once formatted: its words, with the
+ * placeholders (`%s`, `%(x)d`, `{}`, `{0:>4}`) taken out, still have a space or two letters in a row.
+ */
+function isTextTemplate(node: SyntaxNode): boolean {
+  const n = unparen(node);
+  if (n.type !== 'string' && n.type !== 'concatenated_string') return false;
+  const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c) => c.type === 'string');
+  const text = parts
+    .map((part) => {
+      const lit = stringLiteral(part);
+      return lit ? part.text.slice(lit.contentStart - part.startIndex, lit.contentEnd - part.startIndex) : '';
+    })
+    .join('')
+    .replace(/%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[a-zA-Z%]/g, '')
+    .replace(/\{[^{}]*\}/g, '');
+  return /\s|[A-Za-z]{2}/.test(text);
 }
 
 /** The function (or lambda, or module) whose local variables include a name bound at `node`. */
