@@ -63,6 +63,16 @@ runPassCases(cudaDeviceToNpu, {
     'x = x.to(other)\ny = y.to(self.device, non_blocking=True)\n',
     'for i in range(4):\n    x = x.to(i)\n',
     'import torch\nd = torch.device("npu", 0)\nx = x.to(d)\n',
+    // ints that already mean an NPU index: DDP device_ids / output_device, set_device, barrier (ascend-facts §3.7, §3.9)
+    'import os\nimport torch\nimport torch.distributed as dist\nlocal_rank = int(os.environ["LOCAL_RANK"])\ntorch.cuda.set_device(local_rank)\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=[local_rank], output_device=local_rank)\ndist.barrier(device_ids=[0])\n',
+    // int devices given to the user's own functions, torch.cuda.* indices, the generator
+    'import torch\nnet = Net(cfg, device=0)\nw = Worker(device_id=1)\nname = torch.cuda.get_device_name(device=0)\ng = torch.Generator(device=0)\n',
+    // torch.device / device= with values that are not ints
+    'import torch\n\ndef f(device, dev_name):\n    a = torch.device(device)\n    b = torch.device(dev_name)\n    return torch.zeros(2, device=device)\n',
+    'import torch\nd = torch.device(args.device)\nt = torch.ones(1, device=torch.device("npu", 0))\nu = x.new_zeros(3, device=x.device)\n',
+    'import torch\nfor i in range(4):\n    t = torch.zeros(1, device=i)\n',
+    // an attribute the file gives a device, not an index
+    'import torch\n\nclass T:\n    def __init__(self):\n        self.dev = torch.device("npu")\n\n    def run(self, x):\n        return x.to(self.dev)\n',
     // already migrated
     'import torch\nimport torch_npu\nx = x.npu()\nok = x.is_npu\nd = torch.device("npu:0")\n',
     'x = x.to(f"npu:{rank}")\ny = y.to("npu")\nz = torch.zeros(2, device="npu:1")\n',
@@ -257,6 +267,68 @@ runPassCases(cudaDeviceToNpu, {
       name: 'a typed int parameter',
       code: 'def move(x, local_rank: int):\n    return x.to(local_rank)\n',
       output: 'def move(x, local_rank: int):\n    return x.to(f"npu:{local_rank}")\n',
+    },
+    {
+      name: 'device = 0 feeding .to() and torch.device()',
+      code: 'import torch\ndevice = 0\nd = torch.device(device)\nx = x.to(device)\nc = torch.device(1)\n',
+      output: 'import torch\ndevice = 0\nd = torch.device(f"npu:{device}")\nx = x.to(f"npu:{device}")\nc = torch.device("npu:1")\n',
+      changes: [
+        'torch.device(device) → torch.device(f"npu:{device}") (integer device)',
+        '.to(device) → .to(f"npu:{device}") (integer device)',
+        'torch.device(1) → torch.device("npu:1") (integer device)',
+      ],
+    },
+    {
+      name: 'torch.device through aliases',
+      code: 'import os\nimport torch as th\nfrom torch import device as D\nrank = int(os.environ["LOCAL_RANK"])\na = th.device(rank)\nb = D(rank)\n',
+      output: 'import os\nimport torch as th\nfrom torch import device as D\nrank = int(os.environ["LOCAL_RANK"])\na = th.device(f"npu:{rank}")\nb = D(f"npu:{rank}")\n',
+    },
+    {
+      name: 'LOCAL_RANK as device= of torch factories and Tensor.new_*',
+      code: 'import os\nimport torch\nlocal_rank = int(os.environ["LOCAL_RANK"])\nt = torch.zeros(2, device=local_rank)\nr = torch.arange(8, dtype=torch.long, device=local_rank)\nn = t.new_ones(3, device=local_rank)\n',
+      output: 'import os\nimport torch\nlocal_rank = int(os.environ["LOCAL_RANK"])\nt = torch.zeros(2, device=f"npu:{local_rank}")\nr = torch.arange(8, dtype=torch.long, device=f"npu:{local_rank}")\nn = t.new_ones(3, device=f"npu:{local_rank}")\n',
+      changes: [
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+      ],
+    },
+    {
+      name: 'argparse --local_rank type=int default=0: torch.device, FSDP and init_process_group device_id',
+      code: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=args.local_rank)\nd = torch.device(args.local_rank)\nm = FSDP(m, device_id=args.local_rank)\n',
+      output: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=f"npu:{args.local_rank}")\nd = torch.device(f"npu:{args.local_rank}")\nm = FSDP(m, device_id=f"npu:{args.local_rank}")\n',
+      changes: [
+        'device_id=args.local_rank → device_id=f"npu:{args.local_rank}" (integer device)',
+        'torch.device(args.local_rank) → torch.device(f"npu:{args.local_rank}") (integer device)',
+        'device_id=args.local_rank → device_id=f"npu:{args.local_rank}" (integer device)',
+      ],
+    },
+    {
+      name: 'an attribute the file assigns only ints is an int',
+      code: 'import os\n\nclass Trainer:\n    def __init__(self):\n        self.local_rank = int(os.environ["LOCAL_RANK"])\n\n    def step(self, x):\n        return x.to(self.local_rank)\n',
+      output: 'import os\n\nclass Trainer:\n    def __init__(self):\n        self.local_rank = int(os.environ["LOCAL_RANK"])\n\n    def step(self, x):\n        return x.to(f"npu:{self.local_rank}")\n',
+    },
+    {
+      name: 'an attribute also bound by unpacking, or given None, stays unknown',
+      code: 'class A:\n    def __init__(self, a):\n        self.rank = 0\n        self.rank, self.size = a\n        self.gpu = None\n        self.gpu = 0\n\n    def f(self, x):\n        return x.to(self.rank), x.to(self.gpu)\n',
+      output: 'class A:\n    def __init__(self, a):\n        self.rank = 0\n        self.rank, self.size = a\n        self.gpu = None\n        self.gpu = 0\n\n    def f(self, x):\n        return x.to(self.rank), x.to(self.gpu)\n',
+      manual: ['[unsafe] .to(self.rank) → .to(f"npu:{self.rank}") (integer device?)', '[unsafe] .to(self.gpu) → .to(f"npu:{self.gpu}") (integer device?)'],
+    },
+    {
+      name: 'torch.device of an index-like parameter or an int option that may be None is unsafe',
+      code: 'import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument("--gpu", type=int, default=None)\nargs = p.parse_args()\ng = torch.device(args.gpu)\n\ndef setup(local_rank):\n    return torch.device(local_rank), torch.empty(1, device=local_rank)\n',
+      output: 'import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument("--gpu", type=int, default=None)\nargs = p.parse_args()\ng = torch.device(args.gpu)\n\ndef setup(local_rank):\n    return torch.device(local_rank), torch.empty(1, device=local_rank)\n',
+      manual: [
+        '[unsafe] torch.device(args.gpu) → torch.device(f"npu:{args.gpu}") (integer device?)',
+        '[unsafe] torch.device(local_rank) → torch.device(f"npu:{local_rank}") (integer device?)',
+        '[unsafe] device=local_rank → device=f"npu:{local_rank}" (integer device?)',
+      ],
+    },
+    {
+      name: 'the unknown torch.device int with --unsafe',
+      code: 'import torch\n\ndef setup(local_rank):\n    return torch.device(local_rank)\n',
+      output: 'import torch\n\ndef setup(local_rank):\n    return torch.device(f"npu:{local_rank}")\n',
+      unsafe: true,
     },
     // --- device tests ---
     {

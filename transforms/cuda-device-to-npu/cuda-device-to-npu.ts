@@ -53,7 +53,10 @@ import {
   DEVICE_MODULES,
   DEVICE_POSITIONAL,
   GENERATOR,
+  INT_DEVICE_FUNCTIONS,
+  INT_DEVICE_ID_CALLS,
   INT_DEVICE_METHODS,
+  INT_DEVICE_TENSOR_METHODS,
   TORCH_DEVICE_CLASSES,
 } from '../../src/facts/torch-devices';
 import { IntOracle, lastName, nameBindings, namesDevice } from './values';
@@ -90,7 +93,8 @@ export const cudaDeviceToNpu: Pass = {
   id: ID,
   summary: '.cuda() → .npu(), is_cuda → is_npu, "cuda" device strings and int devices → npu, CUDA_* env vars → Ascend twins',
   levels: ['safe', 'unsafe', 'manual'],
-  triggers: /cuda|CUDA|VISIBLE_DEVICES|\.\s*to(_empty)?\s*\(/,
+  // `.to(`, `device=` / `device_id=` / `torch.device(` (int devices), `from torch import device as D`
+  triggers: /cuda|CUDA|VISIBLE_DEVICES|\.\s*to(_empty)?\s*\(|\bdevice(_id)?\s*[=(]|\bimport\b.*\bdevice\b/,
   run(ctx) {
     const run = new Run(ctx);
     run.cudaAttributes();
@@ -119,7 +123,7 @@ class Run {
   private importedNames?: Set<string>;
 
   constructor(private readonly ctx: PassContext) {
-    this.ints = new IntOracle(ctx.bindings, () => this.options());
+    this.ints = new IntOracle(ctx.bindings, () => this.options(), ctx.root);
   }
 
   // ---------------------------------------------------------------- .cuda() / .is_cuda
@@ -679,11 +683,57 @@ class Run {
       }
       const kw = args.keywords.get('device')?.value;
       if (kw) candidates.push(kw);
-      for (const arg of candidates) this.intDevice(arg, ident.text);
+      for (const arg of candidates) this.intDevice(arg, { before: `.${ident.text}(`, after: ')', consumer: 'to' });
+    }
+    this.otherIntDevices();
+  }
+
+  /**
+   * `torch.device(i)`, `torch.zeros(n, device=i)`, `x.new_zeros(n, device=i)`,
+   * `FSDP(m, device_id=i)`, `dist.init_process_group(..., device_id=i)`: plain PyTorch
+   * reads the int as a CUDA device; transfer_to_npu rewrites the keyword ones to
+   * `'npu:{i}'` (src/facts/torch-devices.ts). `device_ids=[i]`, `output_device=i` and
+   * `torch.cuda.set_device(i)` take an index on NPU too (ascend-facts §3.7, §3.9) and stay.
+   */
+  private otherIntDevices(): void {
+    const aliases = this.ctx.bindings.imports.flatMap((st) => st.names.filter((x) => x.qualified === 'torch.device').map((x) => x.local));
+    const names = ['device', 'device_id', ...aliases.filter((a) => /^\w+$/.test(a) && a !== 'device')];
+    const re = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+    for (let m = re.exec(this.ctx.source); m; m = re.exec(this.ctx.source)) {
+      const ident = this.ctx.root.descendantForIndex(m.index, m.index + m[0].length);
+      if (ident.type !== 'identifier') continue;
+      const p = ident.parent;
+      if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === ident.id) {
+        const call = p.parent?.parent;
+        const value = p.childForFieldName('value');
+        if (call?.type !== 'call' || !value || !this.takesIntDevice(call, ident.text)) continue;
+        this.intDevice(value, { before: `${ident.text}=`, after: '', consumer: ident.text === 'device' ? 'device=' : 'device_id=' });
+        continue;
+      }
+      // torch.device(i): the callee ends at this name
+      const fn = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === ident.id ? p : ident;
+      const call = fn.parent;
+      if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
+      if (this.ctx.bindings.qualify(fn) !== 'torch.device') continue;
+      const args = callArgs(call);
+      if (args.positional.length !== 1 || args.keywords.size > 0 || this.insideGenerator(call)) continue;
+      this.intDevice(args.positional[0], { before: `${short(fn.text, 20)}(`, after: ')', consumer: 'torch.device' });
     }
   }
 
-  private intDevice(arg: SyntaxNode, method: string): void {
+  /** Does `call` read an int given to its `keyword` (`device` / `device_id`) as a CUDA device? */
+  private takesIntDevice(call: SyntaxNode, keyword: string): boolean {
+    if (this.insideGenerator(call)) return false;
+    const fn = call.childForFieldName('function')!;
+    const q = this.ctx.bindings.qualify(fn);
+    if (keyword === 'device_id') return q !== null && INT_DEVICE_ID_CALLS.has(q);
+    if (q !== null) return INT_DEVICE_FUNCTIONS.has(q);
+    if (fn.type !== 'attribute' || !INT_DEVICE_TENSOR_METHODS.has(fn.childForFieldName('attribute')!.text)) return false;
+    const kind = this.receiverKind(fn.childForFieldName('object')!);
+    return kind === 'value' || kind === 'torch-class';
+  }
+
+  private intDevice(arg: SyntaxNode, site: { before: string; after: string; consumer: 'to' | 'torch.device' | 'device=' | 'device_id=' }): void {
     const intness = this.ints.intness(arg);
     if (intness === 'no') return;
     const q = this.quoteFor(arg);
@@ -705,15 +755,19 @@ class Run {
       ];
     }
     const safe = intness === 'int';
+    const why = {
+      to: 'on NPU Tensor.to(int) fails (ascend-facts §1.13)',
+      'torch.device': 'torch.device(int) is a CUDA device in PyTorch',
+      'device=': 'an int device= is a CUDA device in PyTorch (transfer_to_npu rewrites it, ascend-facts §2.3)',
+      'device_id=': 'an int device_id= is a CUDA device in PyTorch (transfer_to_npu rewrites it, ascend-facts §2.3)',
+    }[site.consumer];
     this.ctx.report({
       ruleId: RULE.intDevice,
-      message: `.${method}(${short(text, 30)}) → .${method}(${short(shown, 40)}) (${safe ? 'integer device' : 'integer device?'})`,
+      message: `${site.before}${short(text, 30)}${site.after} → ${site.before}${short(shown, 40)}${site.after} (${safe ? 'integer device' : 'integer device?'})`,
       start: arg.startIndex,
       end: arg.endIndex,
       fix: { edits, safety: safe ? 'safe' : 'unsafe', operation: 'MODIFY' },
-      hint: safe
-        ? undefined
-        : `${this.ints.describe(arg)}; on NPU Tensor.to(int) fails (ascend-facts §1.13), so pass ${short(shown, 40)} when it is a device index`,
+      hint: safe ? undefined : `${this.ints.describe(arg)}; ${why}, so pass ${short(shown, 40)} when it is a device index`,
     });
   }
 
