@@ -8,6 +8,8 @@
  *   torch.load(f, map_location={"cuda:0": "cpu"})        → {"cuda:0": "cpu", "npu:0": "cpu"}
  *   torch.autocast("cuda"), device_type="cuda"           → torch.autocast("npu"), device_type="npu"
  *   x.to(0), model.to(args.gpu)  (args.gpu: type=int)    → x.to("npu:0"), model.to(f"npu:{args.gpu}")
+ *   torch.device(local_rank), torch.zeros(n, device=r)   → torch.device(f"npu:{local_rank}"), device=f"npu:{r}"
+ *   FSDP(m, device_id=r)  (r = int(os.environ[...]))     → FSDP(m, device_id=f"npu:{r}")
  *   device.type == "cuda", str(d).startswith("cuda")     → "npu"
  *   device = "cuda", --device default="cuda"             → "npu"
  *   os.environ["CUDA_VISIBLE_DEVICES"]                   → os.environ["ASCEND_RT_VISIBLE_DEVICES"]
@@ -22,9 +24,10 @@
  * a device test (`device.type == "cuda"`), a value given to a name that names a device
  * (`device`, `self.device`, `cfg.MODEL.DEVICE`, `--device`), or a `"cuda" if c else
  * "cpu"` choice. Only the four letters `cuda` are edited. Elsewhere (`backend == "cuda"`,
- * `run("cuda")`) the string is listed as unsafe. Never touched, never listed: comments,
- * docstrings, text given to print/log/warnings/raise/help=, strings inside f-string
- * interpolations, annotations, lists of accelerator names, and the arguments of
+ * `run("cuda")`, `rpc.remote(w, S, args=("cuda:0",) + a)`) the string is listed as unsafe:
+ * never silent. Never touched, never listed: comments, docstrings, text given to
+ * print/log/warnings/raise/help=, exceptions, parts of a text template (`"on %s" % "cuda"`),
+ * strings inside f-string interpolations, annotations, lists of names, and the arguments of
  * `torch.Generator(...)` (the generator-to-cpu pass owns them). `torch.cuda.*` belongs
  * to cuda-api-to-npu; `torch.backends.cudnn` is valid on NPU.
  *
@@ -35,9 +38,14 @@
  * is a module (`import X`) or a torch module. A `.cuda` that is not called (`args.cuda`,
  * `self.cuda = torch.cuda.is_available()`) is the user's attribute and keeps its name.
  *
- * Integer devices (`x.to(0)`) become `"npu:N"` / `f"npu:{v}"` where the value is known
- * to be an int; a value that only looks like an index (`local_rank` parameter,
- * `args.gpu` that may be None) is listed as unsafe; others are left alone.
+ * Integer devices (`x.to(0)`, `torch.device(r)`, `device=r` of torch factories and
+ * `Tensor.new_*`, `device_id=r` of FSDP / init_process_group: plain PyTorch reads a lone
+ * int as a CUDA device, transfer_to_npu rewrites these to `'npu:{i}'`, §2.3) become
+ * `"npu:N"` / `f"npu:{v}"` where the value is known to be an int (also an attribute the
+ * file assigns only ints); a value that only looks like an index (`local_rank` parameter,
+ * `args.gpu` that may be None) is listed as unsafe; others are left alone. One form for
+ * every consumer: the string transfer_to_npu passes, with no `torch` name needed.
+ * `device_ids=[r]`, `output_device=r`, `set_device(r)` take an NPU index as is (§3.7, §3.9).
  */
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { Edit, FixSafety } from '../../src/core/edit';
