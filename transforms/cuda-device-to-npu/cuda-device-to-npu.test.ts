@@ -298,7 +298,6 @@ runPassCases(cudaDeviceToNpu, {
       code: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=args.local_rank)\nd = torch.device(args.local_rank)\nm = FSDP(m, device_id=args.local_rank)\n',
       output: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=args.local_rank)\nd = torch.device(f"npu:{args.local_rank}")\nm = FSDP(m, device_id=f"npu:{args.local_rank}")\n',
       changes: [
-        'device_id=args.local_rank → device_id=f"npu:{args.local_rank}" (integer device)',
         'torch.device(args.local_rank) → torch.device(f"npu:{args.local_rank}") (integer device)',
         'device_id=args.local_rank → device_id=f"npu:{args.local_rank}" (integer device)',
       ],
