@@ -87,7 +87,8 @@ export const UNPARSED_REGION_RULE = 'engine/unparsed-region';
 export function acceptedRegions(text: string, tree: Tree): ErrorRegion[] {
   if (!tree.rootNode.hasError) return [];
   const t = tolerableRegions(text, tree);
-  if (!t.ok) throw new SourceSyntaxError(t.line, t.reason);
+  // a genuine syntax error keeps the plain message; one that may be the gap says why the rule refused it
+  if (!t.ok) throw new SourceSyntaxError(t.line, t.starred ? `tree-sitter cannot parse it and ${t.reason}` : undefined);
   return t.regions;
 }
 

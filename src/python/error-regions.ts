@@ -134,7 +134,10 @@ export function regionsWithin(now: readonly ErrorRegion[], before: readonly Erro
 export const MAX_REGIONS = 5;
 export const MAX_REGION_CHARS = 1000;
 
-export type Tolerance = { ok: true; regions: ErrorRegion[] } | { ok: false; line: number; reason: string };
+export type Tolerance =
+  | { ok: true; regions: ErrorRegion[] }
+  /** `starred`: a region has a `*`, so the file may be the gap; the reason is then worth telling. */
+  | { ok: false; line: number; reason: string; starred: boolean };
 
 /**
  * Decide whether a file whose tree has errors is converted around them
@@ -147,6 +150,7 @@ export function tolerableRegions(text: string, tree: Tree): Tolerance {
     ok: false,
     line: node ? node.startPosition.row + 1 : first,
     reason,
+    starred: nodes.some((n) => n.parent?.type === 'list_splat' || [...leaves(n)].some((l) => l.type === '*')),
   });
   const missing = nodes.find((n) => n.isMissing);
   if (missing) return no(missing, `a "${missing.type}" is missing`);
