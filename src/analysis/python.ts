@@ -9,7 +9,8 @@
  * comments, docstrings, strings and log text are never read as code.
  */
 import type { SyntaxNode } from '../python/parser';
-import { parse, syntaxErrors } from '../python/parser';
+import { parse } from '../python/parser';
+import { tolerableRegions } from '../python/error-regions';
 import { nodesOfType } from '../python/tree-cache';
 import { Bindings, type ImportStatement } from '../python/bindings';
 import { ancestor, attributesAfter, callArgs, callOf, hasMainGuard, outermostAttribute, stringLiteral, unparen, walkNamed } from '../python/nodes';
@@ -58,12 +59,21 @@ export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
     TRIGGER_WORDS.test(text) || CUDA_DEFAULT_TRIGGER.test(text) || (SETUP_MODULES.test(text) && SETUP_CALL.test(text)),
 };
 
-/** Parse and analyse; a file that does not parse gets no findings (the conversion reports it as failed). */
+/**
+ * Parse and analyse; a file that does not parse gets no findings (the conversion
+ * reports it as failed), one the engine converts around regions tree-sitter
+ * cannot parse (src/python/error-regions.ts) gets none on the regions' lines.
+ */
 export function analyzePython(text: string): FileAnalysis {
   if (!PYTHON_TRIGGERS.test(text)) return { findings: [] };
   const tree = parse(text);
-  if (syntaxErrors(tree).count > 0) return { findings: [] };
-  return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  if (!tree.rootNode.hasError) return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  const t = tolerableRegions(text, tree);
+  if (!t.ok) return { findings: [] };
+  const a = analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  const outside = (f: { startLine: number; endLine: number }) =>
+    !t.regions.some((r) => f.startLine <= r.endRow + 1 && r.startRow + 1 <= f.endLine);
+  return { ...a, findings: a.findings.filter(outside) };
 }
 
 const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = {

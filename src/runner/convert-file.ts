@@ -2,14 +2,14 @@
  * One file in, one result out: decode, convert, encode, diff. Pure and
  * serialisable (options name passes by id), so it runs the same in a worker.
  */
-import { convertSource, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
+import { acceptedRegions, convertSource, regionRecords, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
-import { parse, syntaxErrors } from '../python/parser';
+import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 
 export interface EngineOptions {
@@ -90,9 +90,15 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   if (!passes.some((p) => p.triggers.test(decoded.text))) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.
-    const errors = syntaxErrors(parse(decoded.text));
-    if (errors.count > 0) return withAnalysis(result(rel, 'failed', { reason: new SourceSyntaxError(errors.firstLine).message, parsed: true }));
-    return withAnalysis(result(rel, 'unchanged', { parsed: true }));
+    // A file with regions tree-sitter cannot parse that the engine would
+    // convert around (nothing to convert here) is unchanged, with its records.
+    try {
+      const regions = acceptedRegions(decoded.text, parse(decoded.text));
+      return withAnalysis(result(rel, 'unchanged', { manual: regionRecords(regions), parsed: true }));
+    } catch (e) {
+      if (e instanceof SourceSyntaxError) return withAnalysis(result(rel, 'failed', { reason: e.message, parsed: true }));
+      throw e;
+    }
   }
   try {
     const r = convertSource(decoded.text, {

@@ -5,6 +5,7 @@
  * paths, no timestamps.
  */
 import type { RunResult } from './run';
+import { UNPARSED_REGION_RULE } from '../core/pipeline';
 import type { RootedWriter } from './safe-fs';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
@@ -123,6 +124,13 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
     `  for you       ${c.manual} manual, ${c.unsafe} unsafe not applied${c.unsafe ? ' (--unsafe applies them)' : ''}` +
       (c.manual + c.unsafe > 0 ? ' - see manual_changes.csv' : ''),
   );
+  const regions = run.manual.filter((m) => m.ruleId === UNPARSED_REGION_RULE);
+  if (regions.length > 0) {
+    const files = new Set(regions.map((m) => m.file)).size;
+    lines.push(
+      `  not parsed    ${regions.length} region${regions.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} that tree-sitter cannot parse, left as they are (the rest converted) - see manual_changes.csv`,
+    );
+  }
   if (run.findings.length > 0) {
     const n = (level: string) => run.findings.filter((f) => f.level === level).length;
     lines.push(
