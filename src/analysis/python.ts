@@ -11,7 +11,7 @@
 import type { SyntaxNode } from '../python/parser';
 import { parse, syntaxErrors } from '../python/parser';
 import { nodesOfType } from '../python/tree-cache';
-import { Bindings, type ImportStatement } from '../python/bindings';
+import { Bindings, type ImportStatement, type StarExport } from '../python/bindings';
 import { ancestor, attributesAfter, callArgs, callOf, hasMainGuard, outermostAttribute, stringLiteral, unparen, walkNamed } from '../python/nodes';
 import { LineIndex } from '../python/source';
 import { cudaTwin } from '../facts/torch-cuda';
@@ -46,11 +46,11 @@ export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
 };
 
 /** Parse and analyse; a file that does not parse gets no findings (the conversion reports it as failed). */
-export function analyzePython(text: string): FileAnalysis {
+export function analyzePython(text: string, stars?: readonly StarExport[]): FileAnalysis {
   if (!PYTHON_TRIGGERS.test(text)) return { findings: [] };
   const tree = parse(text);
   if (syntaxErrors(tree).count > 0) return { findings: [] };
-  return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode).useStarExports(stars), text);
 }
 
 const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = {

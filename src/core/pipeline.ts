@@ -4,8 +4,8 @@
  * requested imports, and describe every change in the input's coordinates.
  */
 import { parse, reparse, syntaxErrors, type Tree } from '../python/parser';
-import { Bindings } from '../python/bindings';
-import { hasMainGuard } from '../python/nodes';
+import { Bindings, type StarExport } from '../python/bindings';
+import { isEntryFile } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
 import { planImports } from '../imports/importer';
 import { importStatement, type ImportRequest } from '../imports/request';
@@ -51,6 +51,8 @@ export interface SourceResult {
   rounds: number;
   /** Where `output` differs from the input, sorted, disjoint (for the diff). */
   regions: ChangedRegion[];
+  /** An entry file that imports torch (what --transfer-to-npu patches), judged on the output. */
+  entry: boolean;
 }
 
 export interface ConvertOptions {
@@ -63,6 +65,16 @@ export interface ConvertOptions {
   path?: string;
   /** Bound on fix rounds (default 10). */
   maxRounds?: number;
+  /** What the repository says about this file (src/runner/project-index.ts); absent: the file alone. */
+  project?: FileProjectFacts;
+}
+
+/** Repository-wide facts about one file, computed before the files are converted. */
+export interface FileProjectFacts {
+  /** Another module of the repository imports this one (so it is no entry file). */
+  importedByOthers?: boolean;
+  /** What its star imports bind (src/python/bindings.ts `useStarExports`). */
+  stars?: StarExport[];
 }
 
 /** The input does not parse; the engine does not touch such files. */
@@ -112,7 +124,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
 
   for (;;) {
     const active = options.passes.filter((p) => !disabled.has(p.id));
-    findings = runPasses(active, text, tree, path, passOptions, eol);
+    findings = runPasses(active, text, tree, path, passOptions, eol, options.project);
     const applicable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || options.unsafe));
     const sel = selectFixes(applicable);
     const collect = () => {
@@ -181,7 +193,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     }));
 
   if (requests.length > 0) {
-    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode), requests.map((r) => r.req), eol);
+    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
       const next = applyEdits(text, plan.edits);
       const nextTree = reparse(tree, text, plan.edits, next);
@@ -196,6 +208,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
         }
         regions = composeRegions(regions, [...plan.edits].sort((a, b) => a.start - b.start));
         text = next;
+        tree = nextTree;
       }
     }
   }
@@ -204,7 +217,9 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     a.startLine - b.startLine || a.endLine - b.endLine;
   changes.sort(byLine); // stable: same-line records keep the order they were made in
   manual.sort(byLine);
-  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions };
+  const root = tree.rootNode;
+  const entry = isEntryFile(root, path, options.project?.importedByOthers === true) && Bindings.of(root).useStarExports(options.project?.stars).importsModule('torch');
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry };
 }
 
 function runPasses(
@@ -214,6 +229,7 @@ function runPasses(
   path: string,
   options: PassOptions,
   eol: string,
+  project: FileProjectFacts | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
   const root = tree.rootNode;
@@ -226,10 +242,10 @@ function runPasses(
       source,
       root,
       get bindings() {
-        return (bindings ??= Bindings.of(root));
+        return (bindings ??= Bindings.of(root).useStarExports(project?.stars));
       },
       get isEntry() {
-        return (isEntry ??= hasMainGuard(root));
+        return (isEntry ??= isEntryFile(root, path, project?.importedByOthers === true));
       },
       options,
       eol,
@@ -244,7 +260,33 @@ function runPasses(
     };
     pass.run(ctx);
   }
+  if (bindings && bindings.starUses.size > 0) explainStarUses(findings, bindings);
   return findings;
+}
+
+/**
+ * A finding made through a name that a star import binds says so (issue 10,
+ * item 7): the reviewer sees no `import torch` in the file.
+ */
+function explainStarUses(findings: Finding[], bindings: Bindings): void {
+  const uses = [...bindings.starUses].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    const inside = uses.filter(([at]) => f.start <= at && at < Math.max(f.end, f.start + 1));
+    if (inside.length === 0) continue;
+    const seen = new Set<string>();
+    const why: string[] = [];
+    for (const [, u] of inside) {
+      if (seen.has(u.local)) continue;
+      seen.add(u.local);
+      why.push(
+        u.assumed
+          ? `\`${u.local}\` taken as the ${u.qualified} module: the file binds it only through \`${u.via}\`, which was not followed`
+          : `\`${u.local}\` is ${u.qualified}, bound by \`${u.via}\``,
+      );
+    }
+    findings[i] = { ...f, message: `${f.message} (${why.join('; ')})` };
+  }
 }
 
 /** Passes whose accepted fixes, applied alone, break the syntax (all of them if none does alone). */
