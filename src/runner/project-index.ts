@@ -116,10 +116,11 @@ export function fileFacts(project: ProjectFacts, rel: string): FileProjectFacts 
  */
 export function scanImports(text: string): ScannedImport[] {
   const out: ScannedImport[] = [];
-  const re = /^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b|import[ \t]+)/gm;
+  const re = /^[ \t]*(?:from(?:[ \t]|\\\r?\n)+(\.*)[ \t]*([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+)/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const rest = logicalRest(text, m.index + m[0].length);
-    if (m[0].trimStart().startsWith('from')) {
+    const { rest, end } = logicalRest(text, m.index + m[0].length);
+    re.lastIndex = Math.max(re.lastIndex, end);
+    if (/^\s*from/.test(m[0])) {
       const level = m[1].length;
       const module = m[2];
       if (level === 0 && !module) continue;
@@ -144,10 +145,11 @@ export function scanImports(text: string): ScannedImport[] {
 }
 
 /** The statement's text after `import`: to the end of the line, through brackets and `\` continuations; no comment, up to `;`. */
-function logicalRest(text: string, from: number): string {
+function logicalRest(text: string, from: number): { rest: string; end: number } {
   let depth = 0;
   let out = '';
-  for (let i = from; i < text.length; i++) {
+  let i = from;
+  for (; i < text.length; i++) {
     const c = text[i];
     if (c === '#') {
       while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
@@ -166,7 +168,7 @@ function logicalRest(text: string, from: number): string {
     if (c === ')') depth = Math.max(0, depth - 1);
     out += c === '\n' || c === '\r' ? ' ' : c;
   }
-  return out;
+  return { rest: out, end: i };
 }
 
 function dirOf(rel: string): string {
