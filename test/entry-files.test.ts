@@ -79,7 +79,7 @@ describe('--only inject-torch-npu --transfer-to-npu on a script-style trainer (n
     );
     expect(fs.readFileSync(path.join(out, 'model.py'), 'utf8')).toBe(MODEL.replace('import torch\n', 'import torch\nimport torch_npu\n'));
     expect(r.entryFiles).toEqual(['train.py']);
-    expect(summaryText(r, 'convert')).toContain('  entry files   1 got transfer_to_npu: train.py\n');
+    expect(summaryText(r, 'convert')).toContain('  entry files   1 with transfer_to_npu: train.py\n');
   });
 
   (hasTorch ? it : it.skip)('the converted pair runs with python3 (torch_npu stubbed); importing model.py does not patch', async () => {

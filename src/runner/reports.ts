@@ -129,7 +129,7 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
     lines.push(
       e.length === 0
         ? '  entry files   none found (no script with a main guard or module-level work that no other module imports and that imports torch): transfer_to_npu was not added anywhere'
-        : `  entry files   ${e.length} got transfer_to_npu: ${e.slice(0, 5).join(', ')}${e.length > 5 ? `, ... and ${e.length - 5} more` : ''}`,
+        : `  entry files   ${e.length} with transfer_to_npu: ${e.slice(0, 5).join(', ')}${e.length > 5 ? `, ... and ${e.length - 5} more` : ''}`,
     );
   }
   if (run.findings.length > 0) {
