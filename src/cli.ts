@@ -79,7 +79,7 @@ function parser(argv: string[], onFail: (msg: string) => void) {
     .option('transfer-to-npu', {
       type: 'boolean',
       default: false,
-      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files',
+      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files (top-level scripts no other module imports)',
     })
     .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })

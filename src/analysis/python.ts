@@ -12,7 +12,7 @@ import type { SyntaxNode } from '../python/parser';
 import { parse } from '../python/parser';
 import { tolerableRegions } from '../python/error-regions';
 import { nodesOfType } from '../python/tree-cache';
-import { Bindings, type ImportStatement } from '../python/bindings';
+import { Bindings, type ImportStatement, type StarExport } from '../python/bindings';
 import { ancestor, attributesAfter, callArgs, callOf, hasMainGuard, outermostAttribute, stringLiteral, unparen, walkNamed } from '../python/nodes';
 import { LineIndex } from '../python/source';
 import { cudaTwin } from '../facts/torch-cuda';
@@ -64,13 +64,13 @@ export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
  * reports it as failed), one the engine converts around regions tree-sitter
  * cannot parse (src/python/error-regions.ts) gets none on the regions' lines.
  */
-export function analyzePython(text: string): FileAnalysis {
+export function analyzePython(text: string, stars?: readonly StarExport[]): FileAnalysis {
   if (!PYTHON_TRIGGERS.test(text)) return { findings: [] };
   const tree = parse(text);
-  if (!tree.rootNode.hasError) return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  if (!tree.rootNode.hasError) return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode).useStarExports(stars), text);
   const t = tolerableRegions(text, tree);
   if (!t.ok) return { findings: [] };
-  const a = analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  const a = analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode).useStarExports(stars), text);
   const outside = (f: { startLine: number; endLine: number }) =>
     !t.regions.some((r) => f.startLine <= r.endRow + 1 && r.startRow + 1 <= f.endLine);
   return { ...a, findings: a.findings.filter(outside) };

@@ -5,8 +5,8 @@
  */
 import { parse, reparse, syntaxErrors, type Tree } from '../python/parser';
 import { errorRegions, regionsWithin, shiftRegions, tolerableRegions, touchesRegion, type ErrorRegion } from '../python/error-regions';
-import { Bindings } from '../python/bindings';
-import { hasMainGuard } from '../python/nodes';
+import { Bindings, type StarExport } from '../python/bindings';
+import { isEntryFile } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
 import { planImports } from '../imports/importer';
 import { importStatement, type ImportRequest } from '../imports/request';
@@ -52,6 +52,8 @@ export interface SourceResult {
   rounds: number;
   /** Where `output` differs from the input, sorted, disjoint (for the diff). */
   regions: ChangedRegion[];
+  /** An entry file that imports torch (what --transfer-to-npu patches), judged on the output. */
+  entry: boolean;
 }
 
 export interface ConvertOptions {
@@ -64,6 +66,16 @@ export interface ConvertOptions {
   path?: string;
   /** Bound on fix rounds (default 10). */
   maxRounds?: number;
+  /** What the repository says about this file (src/runner/project-index.ts); absent: the file alone. */
+  project?: FileProjectFacts;
+}
+
+/** Repository-wide facts about one file, computed before the files are converted. */
+export interface FileProjectFacts {
+  /** Another module of the repository imports this one (so it is no entry file). */
+  importedByOthers?: boolean;
+  /** What its star imports bind (src/python/bindings.ts `useStarExports`). */
+  stars?: StarExport[];
 }
 
 /** The input does not parse (beyond what `tolerableRegions` accepts); the engine does not touch such files. */
@@ -147,7 +159,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
 
   for (;;) {
     const active = options.passes.filter((p) => !disabled.has(p.id));
-    findings = runPasses(active, text, tree, path, passOptions, eol);
+    findings = runPasses(active, text, tree, path, passOptions, eol, options.project);
     if (guard.length > 0) findings = keepOutOfRegions(findings, guard);
     const applicable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || options.unsafe));
     const sel = selectFixes(applicable);
@@ -219,7 +231,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     })));
 
   if (requests.length > 0) {
-    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode), requests.map((r) => r.req), eol);
+    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
       const edits = [...plan.edits].sort((a, b) => a.start - b.start);
       const next = applyEdits(text, plan.edits);
@@ -228,7 +240,8 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
         // the converted code needs these imports: without them, leave the whole file as it is
         throw new SourceSyntaxError(lineRange(touched.start, touched.end).startLine, 'the imports the conversion needs would touch a region tree-sitter cannot parse');
       }
-      if (syntaxBroken(reparse(tree, text, plan.edits, next), guard, edits, next)) {
+      const nextTree = reparse(tree, text, plan.edits, next);
+      if (syntaxBroken(nextTree, guard, edits, next)) {
         notes.push({ level: 'error', message: 'adding imports made the file unparsable; imports were not added' });
       } else {
         for (const a of plan.added) {
@@ -239,6 +252,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
         }
         regions = composeRegions(regions, edits);
         text = next;
+        tree = nextTree;
       }
     }
   }
@@ -247,7 +261,9 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     a.startLine - b.startLine || a.endLine - b.endLine;
   changes.sort(byLine); // stable: same-line records keep the order they were made in
   manual.sort(byLine);
-  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions };
+  const root = tree.rootNode;
+  const entry = isEntryFile(root, path, options.project?.importedByOthers === true) && Bindings.of(root).useStarExports(options.project?.stars).importsModule('torch');
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry };
 }
 
 function runPasses(
@@ -257,6 +273,7 @@ function runPasses(
   path: string,
   options: PassOptions,
   eol: string,
+  project: FileProjectFacts | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
   const root = tree.rootNode;
@@ -269,10 +286,10 @@ function runPasses(
       source,
       root,
       get bindings() {
-        return (bindings ??= Bindings.of(root));
+        return (bindings ??= Bindings.of(root).useStarExports(project?.stars));
       },
       get isEntry() {
-        return (isEntry ??= hasMainGuard(root));
+        return (isEntry ??= isEntryFile(root, path, project?.importedByOthers === true));
       },
       options,
       eol,
@@ -287,6 +304,7 @@ function runPasses(
     };
     pass.run(ctx);
   }
+  if (bindings && bindings.starUses.size > 0) explainStarUses(findings, bindings);
   return findings;
 }
 
@@ -335,6 +353,31 @@ function keepOutOfRegions(findings: Finding[], guard: readonly ErrorRegion[]): F
     out.push(f);
   }
   return out;
+}
+
+/**
+ * A finding made through a name that a star import binds says so (issue 10,
+ * item 7): the reviewer sees no `import torch` in the file.
+ */
+function explainStarUses(findings: Finding[], bindings: Bindings): void {
+  const uses = [...bindings.starUses].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    const inside = uses.filter(([at]) => f.start <= at && at < Math.max(f.end, f.start + 1));
+    if (inside.length === 0) continue;
+    const seen = new Set<string>();
+    const why: string[] = [];
+    for (const [, u] of inside) {
+      if (seen.has(u.local)) continue;
+      seen.add(u.local);
+      why.push(
+        u.assumed
+          ? `\`${u.local}\` taken as the ${u.qualified} module: the file binds it only through \`${u.via}\`, which was not followed`
+          : `\`${u.local}\` is ${u.qualified}, bound by \`${u.via}\``,
+      );
+    }
+    findings[i] = { ...f, message: `${f.message} (${why.join('; ')})` };
+  }
 }
 
 /** Passes whose accepted fixes, applied alone, break the syntax (all of them if none does alone). */

@@ -131,6 +131,15 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
       `  not parsed    ${regions.length} region${regions.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} that tree-sitter cannot parse, left as they are (the rest converted) - see manual_changes.csv`,
     );
   }
+  if (run.options.transferToNpu && run.options.passes.includes('inject-torch-npu')) {
+    // issue 10, item 13: an entry file is a script no other module imports (src/python/nodes.ts isEntryFile)
+    const e = run.entryFiles;
+    lines.push(
+      e.length === 0
+        ? '  entry files   none found (no script with a main guard or module-level work that no other module imports and that imports torch): transfer_to_npu was not added anywhere'
+        : `  entry files   ${e.length} with transfer_to_npu: ${e.slice(0, 5).join(', ')}${e.length > 5 ? `, ... and ${e.length - 5} more` : ''}`,
+    );
+  }
   if (run.findings.length > 0) {
     const n = (level: string) => run.findings.filter((f) => f.level === level).length;
     lines.push(

@@ -50,7 +50,7 @@ export const cudaApiToNpu: Pass = {
     }
     // chains through a name bound to the torch module: torch.cuda.X, th.cuda.X
     const torchNames = new Set(
-      ctx.bindings.imports.flatMap((s) => s.names).filter((n) => n.qualified === 'torch').map((n) => n.local),
+      ctx.bindings.boundNames().filter((n) => n.qualified === 'torch').map((n) => n.local),
     );
     for (const local of torchNames) {
       for (const ref of ctx.bindings.references(local)) {

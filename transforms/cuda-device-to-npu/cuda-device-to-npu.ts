@@ -259,7 +259,7 @@ class Run {
     const head = chainHead(n);
     if (!head) return 'value';
     // only a name some import binds can resolve to anything but a local value
-    this.importedNames ??= new Set(this.ctx.bindings.imports.flatMap((s) => s.names.map((x) => x.local)));
+    this.importedNames ??= new Set(this.ctx.bindings.importedNames); // star-bound module names included
     if (!this.importedNames.has(head.text) && !this.relativeImports().has(head.text)) return 'value';
     const q = this.ctx.bindings.qualify(n);
     if (q !== null) {
