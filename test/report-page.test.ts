@@ -370,19 +370,25 @@ function largeReport(files: number, perFile: number) {
 it('a report of 1,000 changed files and 5,000 findings opens fast and renders only the rows in view', async () => {
   const file = path.join(tmp, 'large', 'index.html');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, reportPage(largeReport(1000, 5)));
+  const sources = largeReport(1000, 5);
+  const t0 = Date.now();
+  const html = reportPage(sources);
+  const buildMs = Date.now() - t0;
+  fs.writeFileSync(file, html);
   const started = Date.now();
   const w = await open(file);
   const wall = Date.now() - started;
   try {
     const renderMs = Number(await w.page.evaluate(() => document.body.dataset.renderMs));
+    const readyMs = Number(await w.page.evaluate(() => document.body.dataset.readyMs)); // since navigation start
     const nav = await w.page.evaluate(() => {
       const e = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return Math.round(e.domContentLoadedEventEnd);
     });
     const size = fs.statSync(file).size;
-    process.stdout.write(`large report page (${(size / 1e6).toFixed(1)} MB, 1000 files, 5000 findings): script ${renderMs} ms, DOMContentLoaded ${nav} ms, goto→ready ${wall} ms\n`);
-    expect(wall).toBeLessThan(5000); // generous: the figure is in docs/performance.md
+    process.stdout.write(`large report page (${(size / 1e6).toFixed(1)} MB, 1000 files, 5000 findings): built in ${buildMs} ms; navigation→first render ${readyMs} ms (script ${renderMs} ms), DOMContentLoaded ${nav} ms, new tab + goto→ready ${wall} ms\n`);
+    expect(readyMs).toBeLessThan(5000); // generous (a shared CI machine): the measured figure is in docs/performance.md
+    expect(wall).toBeLessThan(15000);
     expect((await stats(w.page)).info).toBeDefined();
     expect(await w.page.textContent('.listhead .count')).toBe('1000 of 1000 files');
     expect(await w.page.$$eval('#file-list .row', (r) => r.length)).toBeLessThan(60);
