@@ -211,6 +211,13 @@ export function encodeText(text: string, encoding: string): Buffer {
   return iconv.encode(text, CODECS[encoding].iconv, { addBOM: false });
 }
 
+/** The reverse of encodeText (a report reading a diff back); a codec ascendify does not know is read as latin-1. */
+export function decodeText(bytes: Uint8Array, encoding: string): string {
+  if (encoding === UTF8) return Buffer.from(bytes).toString('utf8');
+  const codec = CODECS[encoding];
+  return codec ? iconv.decode(Buffer.from(bytes), codec.iconv, { stripBOM: false }) : Buffer.from(bytes).toString('latin1');
+}
+
 function firstDifference(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
