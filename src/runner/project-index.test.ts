@@ -97,6 +97,18 @@ describe('buildProjectIndex: star imports', () => {
     expect(fileFacts(p, 'train.py').stars).toEqual(p.stars['train.py']);
   });
 
+  it('follows star imports only in files the engine reads (engineReads), still counting their imports', () => {
+    const r = repo({
+      'train.py': 'from utils import *\nok = torch.cuda.is_available()\n',
+      'plain.py': 'from utils import *\nprint(VERSION)\n',
+      'utils.py': 'import torch\nVERSION = 1\n',
+    });
+    dirs.push(r.dir);
+    const p = buildProjectIndex(r.list, 10 * 1024 * 1024, (text) => text.includes('cuda'));
+    expect(Object.keys(p.stars)).toEqual(['train.py']);
+    expect(p.imported).toEqual(['utils.py']);
+  });
+
   it('honours a literal __all__, follows nested and relative star imports, survives cycles', () => {
     const p = index({
       'pkg/__init__.py': '',

@@ -14,6 +14,8 @@ import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
+import { passesById } from './passes';
+import { PYTHON_TRIGGERS } from '../analysis/python';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -112,6 +114,16 @@ export interface RunResult {
  * as does `req.signal`. Every write goes through a RootedWriter: no write ever
  * follows a symbolic link in the output (or, with --in-place, the source).
  */
+/**
+ * The cheap-path test of convertFile (src/runner/convert-file.ts): a file no
+ * selected pass's trigger and no analysis trigger matches is only syntax-checked.
+ * Triggers are ASCII words, so the latin1 reading of the bytes answers the same.
+ */
+function engineReads(engine: EngineOptions): (text: string) => boolean {
+  const passes = passesById(engine.passIds);
+  return (text) => passes.some((p) => p.triggers.test(text)) || (engine.analysis !== false && PYTHON_TRIGGERS.test(text));
+}
+
 export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
   const tree = treeTarget(req, plan);
   const python: FileSummary[] = []; // every Python source, whatever happened to it
@@ -176,7 +188,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   const pending = stopped() ? [] : tasks;
   // Repository-wide facts (import graph, star imports) for every file, before any is converted.
   const indexStart = Date.now();
-  const engine = !plan.singleFile && pending.length > 0 ? { ...req.engine, project: buildProjectIndex(pending, req.engine.maxFileSize) } : req.engine;
+  const engine = !plan.singleFile && pending.length > 0 ? { ...req.engine, project: buildProjectIndex(pending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
   const indexMs = Date.now() - indexStart;
   const pool = await convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
     let r = converted;
