@@ -12,8 +12,10 @@ import yargs from 'yargs';
 import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
 import { selectPassIds, UsageError } from './runner/passes';
-import { REPORT_DIR_NAME, REPORT_FILES, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
-import { analysisReportMakers, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
+import { REPORT_DIR_NAME, REPORT_FILES, changesJson, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
+import { analysisReportMakers, analysisSummaryText, failsOn, findingsJson, summaryMd, type AnalysisMeta } from './analysis/reports';
+import { PAGE_NAME } from './report/page';
+import { rebuildPage, ReportDirError, writePage } from './report/write';
 import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
 import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
@@ -64,9 +66,13 @@ interface Args extends CommonArgs {
   'allow-dirty'?: boolean;
   color?: boolean;
   'fail-on'?: string;
+  html?: boolean;
+  dir?: string;
   help?: boolean;
   version?: boolean;
 }
+
+const HTML_OPTION = { type: 'boolean', default: true, describe: `write ${PAGE_NAME}, the report as one page (--no-html: do not)` } as const;
 
 function parser(argv: string[], onFail: (msg: string) => void) {
   return yargs(argv)
@@ -79,7 +85,7 @@ function parser(argv: string[], onFail: (msg: string) => void) {
     .option('transfer-to-npu', {
       type: 'boolean',
       default: false,
-      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files',
+      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files (top-level scripts no other module imports)',
     })
     .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })
@@ -95,7 +101,8 @@ function parser(argv: string[], onFail: (msg: string) => void) {
         .option('report-dir', { type: 'string', describe: `report folder (default: <output>/${REPORT_DIR_NAME})` })
         .option('force', { type: 'boolean', default: false, describe: 'write into an existing, non-empty output' })
         .option('in-place', { type: 'boolean', default: false, describe: 'rewrite the source files themselves (atomic writes)' })
-        .option('allow-dirty', { type: 'boolean', default: false, describe: 'with --in-place: rewrite files that have uncommitted git changes' }),
+        .option('allow-dirty', { type: 'boolean', default: false, describe: 'with --in-place: rewrite files that have uncommitted git changes' })
+        .option('html', HTML_OPTION),
     )
     .command('diff <src>', 'preview: print the unified diff of the conversion and write nothing (exit 1 when something would change)', (y) =>
       y
@@ -117,10 +124,14 @@ function parser(argv: string[], onFail: (msg: string) => void) {
             choices: [...SEVERITIES, 'none'],
             default: 'none',
             describe: 'exit 1 when a finding at or above this level exists (CI gate)',
-          }),
+          })
+          .option('html', HTML_OPTION),
+    )
+    .command('report <dir>', `rebuild ${PAGE_NAME} of a report folder from its changes.json / findings.json (nothing is re-run)`, (y) =>
+      y.positional('dir', { type: 'string', demandOption: true, describe: 'the report folder of a convert or analyze run' }),
     )
     .command('passes', 'list the passes with their id, levels and summary')
-    .demandCommand(1, 'choose a command: convert, diff, analyze or passes')
+    .demandCommand(1, 'choose a command: convert, diff, analyze, report or passes')
     .strict()
     .version(VERSION)
     .help()
@@ -157,6 +168,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return EXIT.ok;
     }
     if (command === 'diff') return await diffCommand(args, io);
+    if (command === 'report') return reportCommand(args, io);
     if (command === 'analyze') return await analyzeCommand(args, io, argv);
     return await convertCommand(args, io, argv);
   } catch (e) {
@@ -210,7 +222,7 @@ async function diffCommand(args: Args, io: Io): Promise<number> {
 /** Report files a convert run writes (stale ones are removed before it starts). */
 function reportNames(): string[] {
   const analysis = Object.keys(analysisReportMakers([], { name: '', version: VERSION, pythonFiles: 0, otherFiles: 0, failedFiles: 0 }));
-  return [...REPORT_FILES, ...analysis, JOURNAL_NAME];
+  return [...REPORT_FILES, ...analysis, PAGE_NAME, JOURNAL_NAME];
 }
 
 async function convertCommand(args: Args, io: Io, argv: string[]): Promise<number> {
@@ -228,10 +240,21 @@ async function convertCommand(args: Args, io: Io, argv: string[]): Promise<numbe
   try {
     const result = await session.run().finally(() => progress?.finish());
     const title = inPlace ? `ascendify convert --in-place ${args.src}` : `ascendify convert ${args.src} -> ${result.out}`;
-    const summary = summaryText(result, title, result.reportDir);
+    const html = args.html !== false;
+    const summary = withPage(summaryText(result, title, result.reportDir), result.reportDir, html);
     const written = writeOrSay(io, () => {
+      const meta = analysisMeta(result);
       writeReports(session.reports, result, VERSION, summary);
-      writeReportFiles(session.reports, analysisReportMakers(result.findings, analysisMeta(result)));
+      writeReportFiles(session.reports, analysisReportMakers(result.findings, meta));
+      // the page is made from the same strings as the files `ascendify report` reads back
+      if (html) {
+        writePage(session.reports, {
+          changesJson: changesJson(result, VERSION),
+          findingsJson: findingsJson(result.findings, VERSION),
+          patch: result.patch,
+          summaryMd: summaryMd(result.findings, meta),
+        });
+      }
       session.close();
     });
     if (!args.quiet) io.stdout(summary);
@@ -240,6 +263,27 @@ async function convertCommand(args: Args, io: Io, argv: string[]): Promise<numbe
   } finally {
     session.close();
     signals.release();
+  }
+}
+
+/** The summary's last line names the page. */
+function withPage(summary: string, reportDir: string | undefined, html: boolean): string {
+  return html && reportDir ? `${summary}  page          ${path.join(reportDir, PAGE_NAME)}\n` : summary;
+}
+
+/** `ascendify report <dir>`: rebuild the page from the report files (exit 3 when the folder is not a report). */
+function reportCommand(args: Args, io: Io): number {
+  try {
+    const page = rebuildPage(args.dir!);
+    io.stdout(`ascendify report: wrote ${page}\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ReportDirError) throw new UsageError(e.message);
+    if (e instanceof WriteError) {
+      io.stderr(`ascendify: cannot write ${PAGE_NAME}: ${e.reason}\n`);
+      return EXIT.failures;
+    }
+    throw e;
   }
 }
 
@@ -306,9 +350,13 @@ async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<numbe
   try {
     const result = await session.run().finally(() => progress?.finish());
     const meta = analysisMeta(result);
-    const summary = analysisSummaryText(result.findings, meta, `ascendify analyze ${args.src} (nothing converted)`, result.reportDir);
+    const html = args.html !== false;
+    const summary = withPage(analysisSummaryText(result.findings, meta, `ascendify analyze ${args.src} (nothing converted)`, result.reportDir), result.reportDir, html);
     const written = writeOrSay(io, () => {
       writeReportFiles(session.reports, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
+      if (html) {
+        writePage(session.reports, { findingsJson: findingsJson(result.findings, VERSION), filesCsv: filesCsv(result), summaryMd: summaryMd(result.findings, meta) });
+      }
       session.close();
     });
     if (!args.quiet) io.stdout(summary);

@@ -42,6 +42,7 @@ const REPORTS = [
   'files.csv',
   'findings.json',
   'findings.sarif',
+  'index.html',
   'manual_changes.csv',
   'scripts_and_configs.csv',
   'summary.md',
@@ -64,6 +65,7 @@ describe('ascendify analyze', () => {
     expect(r.stdout).toMatch(/findings\s+3: 1 error, 1 warning, 1 info/);
     expect(r.stdout).toMatch(/effort\s+about .* h of manual work \(estimate/);
     expect(r.stdout).toContain(`report        ${dir}`);
+    expect(r.stdout).toContain(`page          ${path.join(dir, 'index.html')}`);
     expect(fs.readFileSync(path.join(dir, 'third_party.csv'), 'utf8')).toMatch(/^train\.py,2,2,flash_attn,/m);
     expect(fs.readFileSync(path.join(dir, 'scripts_and_configs.csv'), 'utf8')).toBe(
       'File,Start Line,End Line,Setting,Ascend Equivalent,Tips\n' +

@@ -44,3 +44,33 @@ export function pyFiles(dir: string, out: string[] = []): string[] {
   }
   return out;
 }
+
+const COMPILE = `
+import json, sys, warnings
+warnings.simplefilter("ignore")
+out = []
+for src in json.load(sys.stdin):
+    try:
+        compile(src, "<case>", "exec", dont_inherit=True)
+        out.append(None)
+    except (SyntaxError, ValueError) as e:
+        out.append(f"{type(e).__name__}: {e}")
+json.dump(out, sys.stdout)
+`;
+
+/**
+ * CPython's verdict on each source: null when it compiles (parser and
+ * compiler: `x = *a` parses but does not compile), else the error.
+ */
+export function cpythonCompileErrors(sources: string[]): (string | null)[] {
+  if (sources.length === 0) return [];
+  const r = spawnSync(python(), ['-c', COMPILE], { input: JSON.stringify(sources), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as (string | null)[];
+}
+
+/** The interpreter's version, e.g. [3, 11]. */
+export function pythonVersion(): [number, number] {
+  const v = execFileSync(python(), ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], { encoding: 'utf8' }).trim().split(' ');
+  return [Number(v[0]), Number(v[1])];
+}

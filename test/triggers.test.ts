@@ -14,7 +14,7 @@ import type { Pass } from '../src/core/pass';
 import { parse, syntaxErrors } from '../src/python/parser';
 import { Bindings } from '../src/python/bindings';
 import { releaseTrees } from '../src/python/tree-cache';
-import { analyzePythonTree, PYTHON_TRIGGERS } from '../src/analysis/python';
+import { analyzePython, analyzePythonTree, PYTHON_TRIGGERS } from '../src/analysis/python';
 import { PASSES } from '../transforms';
 import { pyFiles, stdlibDir } from './python';
 
@@ -76,6 +76,8 @@ describe('a file its trigger rejects gets nothing from a pass or the analysis', 
     ['Generator without torch', 'from typing import Generator\n\ndef f() -> Generator[int, None, None]:\n    yield 1\ng = Generator()\n'],
     ['distutils without setup()', 'from distutils.core import Extension\nfrom distutils import log\nlog.info("x")\n'],
     ['setuptools, setup attribute only', 'import setuptools\nprint(setuptools.setup)\n'],
+    ['a load() of another package', 'from mylib import load, autocast\nm = load("ViT-B/32")\nwith autocast(True):\n    pass\n'],
+    ['clipboard, not clip', 'import clipboard\nclipboard.load("x")\n'],
   ])('%s', (label, text) => {
     expect(complaints(label, text)).toEqual([]);
   });
@@ -88,6 +90,19 @@ describe('a file its trigger rejects gets nothing from a pass or the analysis', 
     ['torch.Generator', 'import torch\ng = torch.Generator(device="cuda")\nloader = torch.utils.data.DataLoader(ds, generator=g)\n', 'generator-to-cpu'],
   ])('still triggered: %s', (_label, text, id) => {
     expect(PASSES.find((p) => p.id === id)!.triggers.test(text)).toBe(true);
+  });
+
+  it('still triggered: the third-party functions with CUDA defaults', () => {
+    for (const text of [
+      'from timm.utils import NativeScaler\ns = NativeScaler()\n',
+      'import clip\nm = clip.load("ViT-B/32")\n',
+      'from mmdet.apis import init_detector\nm = init_detector(c)\n',
+      'from mmseg.apis import init_model\nm = init_model(c)\n',
+      'from ultralytics.utils.torch_utils import autocast\nwith autocast(True):\n    pass\n',
+    ]) {
+      expect(PYTHON_TRIGGERS.test(text)).toBe(true);
+      expect(analyzePython(text).findings.map((f) => f.ruleId)).toEqual(['third-party/cuda-default']);
+    }
   });
 
   it('still triggered: setup() from setuptools or distutils', () => {

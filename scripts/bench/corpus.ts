@@ -266,7 +266,7 @@ const SCALE_TRAINING_SHARE = 0.08;
 const SCALE_GBK_EVERY = 97;
 /** Every how many standard-library files one gets a symlink beside it (`<name>_link.py` -> `<name>.py`). */
 const SCALE_SYMLINK_EVERY = 211;
-const SCALE_VERSION = 1;
+const SCALE_VERSION = 2; // 2: library copies under lib/, so that part can be measured on its own
 
 /**
  * GBK bytes of a few fixed Chinese comments (checked against Python's gbk codec:
@@ -295,7 +295,7 @@ function gbkVariant(src: Buffer, k: number): Buffer {
 
 /**
  * Build (or reuse) bench-corpus/scale: the standard library replicated under
- * renamed top directories (`zoo-01/`, `zoo-02/`, ...) to (1 - training share) of
+ * renamed directories (`lib/zoo-01/`, `lib/zoo-02/`, ...) to (1 - training share) of
  * SCALE_TARGET_LINES, every SCALE_GBK_EVERY-th of its files rewritten as GBK with
  * Chinese comments, a symlink beside every SCALE_SYMLINK_EVERY-th, then the golden
  * inputs replicated under `train/` to the target. Same result every time.
@@ -332,7 +332,7 @@ export function ensureScaleCorpus(root = packageRoot(), print = true): CorpusInf
   let k = 0;
   for (let c = 1; c <= copies; c++) {
     for (const f of src.stdlib.files) {
-      const target = path.join(dir, `zoo-${String(c).padStart(2, '0')}`, ...f.rel.split('/'));
+      const target = path.join(dir, 'lib', `zoo-${String(c).padStart(2, '0')}`, ...f.rel.split('/'));
       mkdir(path.dirname(target));
       k++;
       if (k % SCALE_GBK_EVERY === 0) {

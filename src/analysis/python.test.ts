@@ -174,6 +174,68 @@ cases('advice', [
   ['import numpy as np\ny = np.matmul(a, b)\n\nif __name__ == "__main__":\n    pass\n', []],
 ]);
 
+cases('third-party/cuda-default', [
+  // the form: a helper whose device defaults to "cuda", called with the flag only
+  ['from ultralytics.utils.torch_utils import autocast\nwith autocast(amp):\n    y = model(x)\n', ['third-party/cuda-default 2-2 ultralytics']],
+  ['from ultralytics.utils.torch_utils import autocast as ac\n\ndef step(m, x, amp):\n    with ac(enabled=amp):\n        return m(x)\n', ['third-party/cuda-default 4-4 ultralytics']],
+  ['import ultralytics.utils.torch_utils as tu\nctx = tu.autocast(\n    True,\n)\n', ['third-party/cuda-default 2-4 ultralytics']],
+  ['from timm.utils import NativeScaler\nloss_scaler = NativeScaler()\n', ['third-party/cuda-default 2-2 timm']],
+  ['import timm.data\nloader = timm.data.create_loader(ds, (3, 224, 224), 64, is_training=True)\n', ['third-party/cuda-default 2-2 timm']],
+  ['from mmdet.apis import init_detector\nmodel = init_detector(cfg, ckpt)\n', ['third-party/cuda-default 2-2 mmdet']],
+  ['from mmseg.apis import init_model\nmodel = init_model(cfg)\n', ['third-party/cuda-default 2-2 mmseg']],
+  ['import clip\nmodel, preprocess = clip.load("ViT-B/32")\n', ['third-party/cuda-default 2-2 clip']],
+  // must not report: the device is passed (keyword, position, or possibly through *args / **kwargs)
+  ['from ultralytics.utils.torch_utils import autocast\nwith autocast(amp, device="npu"):\n    pass\nwith autocast(amp, dev):\n    pass\n', []],
+  ['from timm.utils import NativeScaler\ns = NativeScaler(device=args.device)\nt = NativeScaler("npu")\n', []],
+  ['from mmdet.apis import init_detector\nm = init_detector(cfg, ckpt, device="npu:0")\nn = init_detector(*a)\no = init_detector(cfg, **kw)\n', []],
+  // a third positional argument is the device in mmdet 2.x (palette in 3.x): not reported
+  ['from mmdet.apis import init_detector\nm = init_detector(cfg, ckpt, dev)\n', []],
+  ['import timm.data\nloader = timm.data.create_loader(ds, 224, 64, use_prefetcher=False)\n', []],
+  ['import clip\nmodel, preprocess = clip.load("ViT-B/32", device)\n', []],
+  // not a call; a same-named local function; torch's own autocast; another package's load
+  ['from ultralytics.utils.torch_utils import autocast\nctx_factory = autocast\n', []],
+  ['import torch\n\ndef autocast(enabled, device="cuda"):\n    return torch.autocast(device, enabled=enabled)\n\nwith autocast(True):\n    pass\n', []],
+  ['from torch.cuda.amp import autocast\nwith autocast():\n    pass\n', []],
+  ['import json\nimport torch\nd = json.load(f)\n# clip.load("ViT-B/32")\n', []],
+]);
+
+describe('third-party/cuda-default hints', () => {
+  it('names the default and what to pass', () => {
+    const [f] = run('from ultralytics.utils.torch_utils import autocast\nwith autocast(amp):\n    pass\n');
+    expect(f.message).toBe('ultralytics.utils.torch_utils.autocast() without device=: defaults to device="cuda"');
+    expect(f.hint).toMatch(/AMP is silently off/);
+    expect(f.hint).toMatch(/device="npu"/);
+    expect(f.level).toBeUndefined();
+    expect(run('from timm.utils import NativeScaler\ns = NativeScaler()\n')[0].hint).toMatch(/older ones always use torch\.cuda\.amp\.GradScaler/);
+  });
+});
+
+cases('advice/fused-flag and advice/torch-compile', [
+  ['import torch\nopt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)\n', ['advice/fused-flag 2-2 torch.optim.AdamW(fused=)']],
+  ['from torch import optim\nopt = optim.Adam(\n    params,\n    fused=use_fused,\n)\n', ['advice/fused-flag 2-5 torch.optim.Adam(fused=)']],
+  ['import torch\nopt = torch.optim.Adagrad(params, fused=True)\n', ['advice/fused-flag 2-2 torch.optim.Adagrad(fused=)']],
+  ['import torch\nmodel = torch.compile(model)\n', ['advice/torch-compile 2-2 torch.compile']],
+  ['import torch\nif compile:\n    model = torch.compile(model, mode="max-autotune")\n', ['advice/torch-compile 3-3 torch.compile']],
+  ['import torch\nm = torch.compile(m, backend="inductor")\n', ['advice/torch-compile 2-2 torch.compile']],
+  ['import torch\n\n@torch.compile\ndef f(x):\n    return x * 2\n', ['advice/torch-compile 3-3 torch.compile']],
+  ['from torch import compile as tc\n\n@tc(fullgraph=True)\ndef f(x):\n    return x\n', ['advice/torch-compile 3-3 torch.compile']],
+  // must not report: the flag off or left at its default (the plain fused-optimizer advice stays), an NPU backend
+  ['import torch\nopt = torch.optim.AdamW(params, fused=False)\n', ['advice/fused-optimizer 2-2 torch.optim.AdamW']],
+  ['import torch\nopt = torch.optim.AdamW(params, fused=None, foreach=True)\n', ['advice/fused-optimizer 2-2 torch.optim.AdamW']],
+  ['import torch\nopt = torch.optim.Adagrad(params)\n', []],
+  ['import torch, torch_npu, torchair\nnpu_backend = torchair.get_npu_backend()\nm = torch.compile(m, backend=npu_backend)\n', []],
+  ['import torch\nm = torch.compile(m, backend="eager")\nn = torch.compile(m, **compile_kwargs)\n', []],
+  ['import torch\ncompile_fn = torch.compile\nre.compile(pattern)\n# model = torch.compile(model)\n', []],
+  ['import torch\nopt = MyOptim(params, fused=True)\n', []],
+]);
+
+describe('advice facts', () => {
+  it('says the facts are version-dependent', () => {
+    expect(run('import torch\nopt = torch.optim.AdamW(p, fused=True)\n')[0].hint).toMatch(/version-dependent.*NpuFusedAdamW/);
+    expect(run('import torch\nm = torch.compile(m)\n')[0].hint).toMatch(/torchair\.get_npu_backend\(\).*version-dependent/);
+  });
+});
+
 describe('analyzePython', () => {
   it('parses nothing and reports nothing for a file no rule can match', () => {
     expect(analyzePython('x = 1\n')).toEqual({ findings: [] });

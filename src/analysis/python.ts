@@ -9,9 +9,10 @@
  * comments, docstrings, strings and log text are never read as code.
  */
 import type { SyntaxNode } from '../python/parser';
-import { parse, syntaxErrors } from '../python/parser';
+import { parse } from '../python/parser';
+import { tolerableRegions } from '../python/error-regions';
 import { nodesOfType } from '../python/tree-cache';
-import { Bindings, type ImportStatement } from '../python/bindings';
+import { Bindings, type ImportStatement, type StarExport } from '../python/bindings';
 import { ancestor, attributesAfter, callArgs, callOf, hasMainGuard, outermostAttribute, stringLiteral, unparen, walkNamed } from '../python/nodes';
 import { LineIndex } from '../python/source';
 import { cudaTwin } from '../facts/torch-cuda';
@@ -25,7 +26,18 @@ import {
   isUnsupportedApi,
 } from './facts/unsupported-apis';
 import { packageForModule, type ThirdPartyPackage } from './facts/third-party';
-import { ANOMALY_DETECTION, ANOMALY_HINT, COMPILE_MODE, DATALOADER, FUSED_OPTIMIZERS, PRECISION, fusedOptimizerHint } from './facts/advice';
+import {
+  ANOMALY_DETECTION,
+  ANOMALY_HINT,
+  COMPILE_MODE,
+  DATALOADER,
+  FUSED_FLAG_HINT,
+  FUSED_OPTIMIZERS,
+  PRECISION,
+  TORCH_COMPILE,
+  fusedOptimizerHint,
+} from './facts/advice';
+import { CUDA_DEFAULT_TRIGGER, cudaDefaultFunction } from './facts/cuda-defaults';
 import { requirementFindings } from './deps';
 import type { AnalysisFinding, FileAnalysis, Severity } from './types';
 
@@ -37,20 +49,31 @@ const SETUP_CALL = /setup\s*\(/;
 /**
  * Files whose text passes none of these cannot produce a finding and are not
  * parsed: one of the packages the rules know (the facts' qualified names all
- * start with one of the words), or setuptools / distutils together with a
- * `setup(` call (library code mentions distutils far more often than it calls
- * setup()). test/triggers.test.ts runs the analysis on files that fail it.
+ * start with one of the words; CUDA_DEFAULT_TRIGGER for the third-party functions
+ * with CUDA defaults), or setuptools / distutils together with a `setup(` call
+ * (library code mentions distutils far more often than it calls setup()).
+ * test/triggers.test.ts runs the analysis on files that fail it.
  */
 export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
-  test: (text) => TRIGGER_WORDS.test(text) || (SETUP_MODULES.test(text) && SETUP_CALL.test(text)),
+  test: (text) =>
+    TRIGGER_WORDS.test(text) || CUDA_DEFAULT_TRIGGER.test(text) || (SETUP_MODULES.test(text) && SETUP_CALL.test(text)),
 };
 
-/** Parse and analyse; a file that does not parse gets no findings (the conversion reports it as failed). */
-export function analyzePython(text: string): FileAnalysis {
+/**
+ * Parse and analyse; a file that does not parse gets no findings (the conversion
+ * reports it as failed), one the engine converts around regions tree-sitter
+ * cannot parse (src/python/error-regions.ts) gets none on the regions' lines.
+ */
+export function analyzePython(text: string, stars?: readonly StarExport[]): FileAnalysis {
   if (!PYTHON_TRIGGERS.test(text)) return { findings: [] };
   const tree = parse(text);
-  if (syntaxErrors(tree).count > 0) return { findings: [] };
-  return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode), text);
+  if (!tree.rootNode.hasError) return analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode).useStarExports(stars), text);
+  const t = tolerableRegions(text, tree);
+  if (!t.ok) return { findings: [] };
+  const a = analyzePythonTree(tree.rootNode, Bindings.of(tree.rootNode).useStarExports(stars), text);
+  const outside = (f: { startLine: number; endLine: number }) =>
+    !t.regions.some((r) => f.startLine <= r.endRow + 1 && r.startRow + 1 <= f.endLine);
+  return { ...a, findings: a.findings.filter(outside) };
 }
 
 const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = {
@@ -137,6 +160,7 @@ export function analyzePythonTree(root: SyntaxNode, bindings: Bindings, text: st
       const parts = [...q.split('.'), ...after.map((a) => a.text)];
       const full = parts.join('.');
       const outer = outermostAttribute(ref);
+      if (cudaDefaultFinding(full, outer, add)) continue;
       useFinding(parts, full, outer, kernelDecorated, add, out);
     }
   }
@@ -207,6 +231,13 @@ function useFinding(
     if (full === COMPILE_MODE.call || full === 'torch.npu.set_compile_mode') out.setsCompileMode = true;
     return;
   }
+  if (TORCH_COMPILE.names.has(full)) {
+    torchCompileAdvice(full, outer, add);
+    return;
+  }
+  // fused=True (or a value that may be True) on any torch.optim optimizer: the flag's advice,
+  // which covers the NPU fused optimizers too
+  if (parts[0] === 'torch' && parts[1] === 'optim' && parts.length === 3 && /^[A-Z]/.test(parts[2]) && fusedFlag(outer, full, add)) return;
   // longest prefix that names something we know
   for (let n = parts.length; n >= 2; n--) {
     const raw = parts.slice(0, n).join('.');
@@ -271,6 +302,83 @@ function useFinding(
       return;
     }
   }
+}
+
+/**
+ * A call of a third-party function whose device parameter defaults to CUDA
+ * (facts/cuda-defaults.ts) that passes no device: reported with the package. A call
+ * that may pass it (`*args` / `**kwargs`, enough positional arguments for any version
+ * of the signature) is not. True when the name is one of the table's (handled here).
+ */
+function cudaDefaultFinding(full: string, outer: SyntaxNode, add: Add): boolean {
+  const fn = cudaDefaultFunction(full);
+  if (!fn) return false;
+  const call = callOf(outer);
+  if (!call) return true;
+  const args = callArgs(call);
+  if (args.hasSplat || args.keywords.has(fn.param)) return true;
+  if (fn.positions.length > 0 && args.positional.length > Math.min(...fn.positions)) return true;
+  if (fn.unusedWhen) {
+    const v = args.keywords.get(fn.unusedWhen.keyword)?.value;
+    if (v && unparen(v).type === fn.unusedWhen.value.toLowerCase()) return true;
+  }
+  add(call, {
+    ruleId: 'third-party/cuda-default',
+    subject: fn.package,
+    message: `${full}() without ${fn.param}=: defaults to ${fn.param}=${fn.default}`,
+    hint: fn.hint,
+  });
+  return true;
+}
+
+/** A literal False / None (the flag is off) or absent. */
+function isOff(v: SyntaxNode | undefined): boolean {
+  if (!v) return true;
+  const t = unparen(v).type;
+  return t === 'false' || t === 'none';
+}
+
+/** `torch.optim.X(..., fused=<not False/None>)`: advice/fused-flag. True when reported. */
+function fusedFlag(outer: SyntaxNode, name: string, add: Add): boolean {
+  const call = callOf(outer);
+  if (!call) return false;
+  const fused = callArgs(call).keywords.get('fused');
+  if (!fused || isOff(fused.value)) return false;
+  const literal = unparen(fused.value).type === 'true';
+  add(call, {
+    ruleId: 'advice/fused-flag',
+    subject: `${name}(fused=)`,
+    message: `${name}(fused=${literal ? 'True' : fused.value.text}): ${literal ? 'the fused step' : 'the fused step when the value is true'} needs an NPU kernel`,
+    hint: FUSED_FLAG_HINT,
+  });
+  return true;
+}
+
+/**
+ * `torch.compile(model)` / `@torch.compile` with the default backend (none given, or
+ * "inductor" / "cudagraphs"): advice/torch-compile. A backend given by a variable
+ * (torchair.get_npu_backend()) is not reported.
+ */
+function torchCompileAdvice(name: string, outer: SyntaxNode, add: Add): void {
+  const call = callOf(outer);
+  const decorator = outer.parent?.type === 'decorator' || (call !== null && call.parent?.type === 'decorator');
+  if (!call && !decorator) return; // a reference (`fn = torch.compile`), not a use
+  let backend: string | undefined;
+  if (call) {
+    const args = callArgs(call);
+    const b = args.keywords.get('backend')?.value ?? (args.positional.length > 3 ? args.positional[3] : undefined);
+    if (b) {
+      const lit = stringLiteral(unparen(b));
+      if (!lit || lit.value === undefined || !TORCH_COMPILE.cudaBackends.has(lit.value)) return;
+      backend = lit.value;
+    } else if (args.hasSplat) return;
+  }
+  add(call ?? outer, {
+    ruleId: 'advice/torch-compile',
+    subject: name,
+    message: `${name} with ${backend ? `backend="${backend}"` : 'the default backend (inductor)'}`,
+    hint: TORCH_COMPILE.hint,
+  });
 }
 
 /** Is this class reference called, a base class, or a decorator? */

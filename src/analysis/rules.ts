@@ -61,6 +61,8 @@ export const RULES: readonly Rule[] = [
     'an import of a package with a CUDA-only build or an NPU-specific replacement'),
   rule('third-party/requirement', 'third-party', 'error', 'third_party.csv', 15,
     'a dependency declaration (requirements*.txt, setup.py, setup.cfg, pyproject.toml, environment.yml) of such a package'),
+  rule('third-party/cuda-default', 'third-party', 'warning', 'third_party.csv', 10,
+    'a call of a third-party function whose device parameter defaults to CUDA, without a device argument'),
   // 4. performance and precision advice
   rule('advice/fused-optimizer', 'advice', 'info', 'api_performance_advice.csv', 10,
     'a torch.optim optimizer with an NPU fused twin'),
@@ -68,6 +70,10 @@ export const RULES: readonly Rule[] = [
     'a DataLoader without pin_memory=True or with num_workers=0'),
   rule('advice/compile-mode', 'advice', 'info', 'api_performance_advice.csv', 5,
     'an entry file, in a project that never calls torch_npu.npu.set_compile_mode'),
+  rule('advice/fused-flag', 'advice', 'info', 'api_performance_advice.csv', 5,
+    'a torch.optim optimizer created with fused=True (NPU support depends on the torch_npu version)'),
+  rule('advice/torch-compile', 'advice', 'info', 'api_performance_advice.csv', 10,
+    'torch.compile with the default (inductor) backend (NPU support depends on the torch_npu version)'),
   rule('advice/anomaly-detection', 'advice', 'info', 'api_performance_advice.csv', 5,
     'autograd anomaly detection or gradcheck left on'),
   rule('advice/precision', 'advice', 'info', 'api_precision_advice.csv', 10,
@@ -83,6 +89,10 @@ export const RULES: readonly Rule[] = [
     'a CUDA device passed on a command line (--device cuda) or set in a config (device: cuda)'),
   rule('scripts/nccl-backend', 'scripts-configs', 'warning', 'scripts_and_configs.csv', 5,
     'the nccl backend passed on a command line (--dist-backend nccl) or set in a config'),
+  rule('scripts/cuda-base-image', 'scripts-configs', 'warning', 'scripts_and_configs.csv', 30,
+    'a CUDA container base image (Dockerfile FROM, image: in CI / compose YAML)'),
+  rule('scripts/docker-gpu', 'scripts-configs', 'warning', 'scripts_and_configs.csv', 5,
+    'NVIDIA GPU access for a container (--gpus, --runtime nvidia, nvidia-docker, compose runtime / driver: nvidia, NVIDIA_VISIBLE_DEVICES)'),
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

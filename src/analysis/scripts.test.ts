@@ -2,7 +2,8 @@
  * Launch scripts and configs: settings reported with their Ascend equivalent;
  * comments and echo/printf text never.
  */
-import { analyzeConfig, codeLines } from './scripts';
+import { analyzeOtherText, otherKinds } from './analyze-file';
+import { ASCEND_CONTAINER_DEVICES, analyzeConfig, codeLines, configKind } from './scripts';
 import type { AnalysisFinding } from './types';
 
 const brief = (fs: AnalysisFinding[]) => fs.map((f) => `${f.startLine} ${f.ruleId} ${f.subject} → ${f.equivalent ?? ''}`);
@@ -73,5 +74,120 @@ describe('configs', () => {
   it('INI files, not comment lines', () => {
     const ini = '[train]\n; device = cuda\n# backend = nccl\ndevice = cuda\nbackend = nccl\n';
     expect(brief(analyzeConfig(ini, 'ini'))).toEqual(['4 scripts/device-cuda device: cuda → npu', '5 scripts/nccl-backend backend: nccl → hccl']);
+  });
+});
+
+describe('containers: Dockerfiles, compose and CI files', () => {
+  const sorted = (fs: AnalysisFinding[]) => brief([...fs].sort((a, b) => a.startLine - b.startLine || (a.ruleId < b.ruleId ? -1 : 1)));
+  const DOCKERFILE = [
+    '# syntax=docker/dockerfile:1',
+    '# FROM nvidia/cuda:11.8.0-base was the old base; run with --gpus all',
+    'ARG BASE=pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime',
+    'ARG PY=3.10',
+    'FROM ${BASE} AS cuda-base',
+    'ENV NVIDIA_VISIBLE_DEVICES=all CUDA_VISIBLE_DEVICES=0',
+    'RUN nvidia-smi && echo "start it with --gpus all"',
+    'FROM cuda-base AS build',
+    'FROM --platform=linux/amd64 nvidia/cuda:12.1.0-devel-ubuntu22.04',
+    'FROM nvcr.io/nvidia/pytorch:23.10-py3',
+    'FROM python:${PY}-slim AS final',
+    'FROM ubuntu:22.04',
+    '',
+  ].join('\n');
+
+  it('Dockerfile: CUDA base images (through an ARG too), NVIDIA runtime settings, RUN/ENV lines as shell', () => {
+    expect(sorted(analyzeConfig(DOCKERFILE, 'dockerfile'))).toEqual([
+      '3 scripts/cuda-base-image pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime → an Ascend CANN base image',
+      `6 scripts/cuda-env CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES`,
+      `6 scripts/docker-gpu NVIDIA_VISIBLE_DEVICES → ${ASCEND_CONTAINER_DEVICES}`,
+      '7 scripts/nvidia-smi nvidia-smi → npu-smi info',
+      '9 scripts/cuda-base-image nvidia/cuda:12.1.0-devel-ubuntu22.04 → an Ascend CANN base image',
+      '10 scripts/cuda-base-image nvcr.io/nvidia/pytorch:23.10-py3 → an Ascend CANN base image',
+    ]);
+  });
+  it('the Ascend equivalents are the facts (§3.10), with no invented image name', () => {
+    expect(ASCEND_CONTAINER_DEVICES).toMatch(/--device \/dev\/davinci0 .*--device \/dev\/davinci_manager --device \/dev\/devmm_svm --device \/dev\/hisi_hdc/);
+    expect(ASCEND_CONTAINER_DEVICES).toMatch(/\/usr\/local\/Ascend\/driver and \/usr\/local\/bin\/npu-smi/);
+    const f = analyzeConfig('FROM nvidia/cuda:12.1.0-base\n', 'dockerfile')[0];
+    expect(f.equivalent).toBe('an Ascend CANN base image');
+    expect(f.hint).toMatch(/CPU build of torch with the matching torch_npu/);
+  });
+  it('compose and CI YAML: runtime / driver nvidia, CUDA images, --gpus in options and run lines', () => {
+    const y = [
+      'services:',
+      '  train:',
+      '    image: nvidia/cuda:12.1.0-base',
+      '    runtime: nvidia',
+      '    deploy:',
+      '      resources:',
+      '        reservations:',
+      '          devices:',
+      '            - driver: nvidia',
+      '              count: all',
+      '              capabilities: [gpu]',
+      '  db:',
+      '    image: postgres:15',
+      'jobs:',
+      '  test:',
+      '    container:',
+      '      image: "pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime"',
+      '      options: --gpus all',
+      '    steps:',
+      `      - run: docker run --gpus '"device=0,1"' --rm img python t.py`,
+      '      # - run: docker run --gpus all img',
+      'image: cuda_tensor',
+      'data_image: data/cuda/',
+      '',
+    ].join('\n');
+    expect(sorted(analyzeConfig(y, 'yaml')).map((l) => l.replace(ASCEND_CONTAINER_DEVICES, 'DEVICES'))).toEqual([
+      '3 scripts/cuda-base-image nvidia/cuda:12.1.0-base → an Ascend CANN base image',
+      '4 scripts/docker-gpu runtime: nvidia → DEVICES',
+      '9 scripts/docker-gpu driver: nvidia → DEVICES',
+      '17 scripts/cuda-base-image pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime → an Ascend CANN base image',
+      '18 scripts/docker-gpu --gpus all → DEVICES',
+      '20 scripts/docker-gpu --gpus "device=0,1" → DEVICES',
+    ]);
+  });
+  it('a compose file with only capabilities: [gpu] is reported there', () => {
+    const y = 'services:\n  t:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n';
+    expect(brief(analyzeConfig(y, 'yaml')).map((l) => l.replace(ASCEND_CONTAINER_DEVICES, 'DEVICES'))).toEqual(['7 scripts/docker-gpu capabilities: [gpu] → DEVICES']);
+  });
+  it('shell scripts and JSON argument lists: --gpus, --runtime nvidia, nvidia-docker', () => {
+    const sh = 'nvidia-docker run -it img\ndocker run --runtime=nvidia img\necho "docker run --gpus all"\ndocker run --gpus=2 img\n';
+    expect(brief(analyzeConfig(sh, 'shell')).map((l) => l.replace(ASCEND_CONTAINER_DEVICES, 'DEVICES'))).toEqual([
+      '1 scripts/docker-gpu nvidia-docker → DEVICES',
+      '2 scripts/docker-gpu --runtime nvidia → DEVICES',
+      '4 scripts/docker-gpu --gpus 2 → DEVICES',
+    ]);
+    expect(brief(analyzeConfig('{"runArgs": ["--gpus", "all", "--shm-size=8g"]}\n', 'json')).map((l) => l.replace(ASCEND_CONTAINER_DEVICES, 'DEVICES'))).toEqual([
+      '1 scripts/docker-gpu --gpus all → DEVICES',
+    ]);
+  });
+  it('reports nothing for an Ascend container setup', () => {
+    const sh = 'docker run --device /dev/davinci0 --device /dev/davinci_manager --device /dev/devmm_svm --device /dev/hisi_hdc -v /usr/local/Ascend/driver:/usr/local/Ascend/driver img\n';
+    expect(analyzeConfig(sh, 'shell')).toEqual([]);
+    expect(analyzeConfig('FROM ubuntu:22.04 AS base\nFROM base\nRUN pip install torch-npu\n', 'dockerfile')).toEqual([]);
+    expect(analyzeConfig('services:\n  t:\n    image: python:3.10\n    devices:\n      - /dev/davinci0\n', 'yaml')).toEqual([]);
+  });
+});
+
+describe('which files are Dockerfiles', () => {
+  it.each([
+    ['Dockerfile', 'dockerfile'],
+    ['docker/Dockerfile.gpu', 'dockerfile'],
+    ['train.dockerfile', 'dockerfile'],
+    ['Containerfile', 'dockerfile'],
+    ['.github/workflows/ci.yml', 'yaml'],
+    ['docker-compose.yaml', 'yaml'],
+    ['dockerfile_notes.md', undefined],
+    ['Dockerfile_helpers.py', undefined],
+    ['Dockerfile.md', undefined],
+    ['Dockerfile.sh', 'shell'],
+  ])('%s', (rel, kind) => {
+    expect(configKind(rel)).toBe(kind);
+  });
+  it('the runner analyses them', () => {
+    expect(otherKinds('docker/Dockerfile')).toEqual(['config']);
+    expect(analyzeOtherText('Dockerfile', 'FROM nvidia/cuda:12.1.0-base\n').map((f) => f.ruleId)).toEqual(['scripts/cuda-base-image']);
   });
 });

@@ -1,4 +1,4 @@
-import { convertSource, SourceSyntaxError } from './pipeline';
+import { convertSource, SourceSyntaxError, UNPARSED_REGION_RULE } from './pipeline';
 import type { Pass, PassContext } from './pass';
 import type { FixSafety } from './edit';
 import { TORCH_NPU } from '../imports/request';
@@ -161,5 +161,63 @@ describe('convertSource', () => {
     };
     const r = convertSource('a = use\nb = use\n', { passes: [p] });
     expect(r.supportFiles).toEqual([{ path: 'h.py', content: 'X = 1\n', passId: 'helper' }]);
+  });
+});
+
+describe('convertSource on a file with a region tree-sitter cannot parse', () => {
+  // line 3 is valid Python (CPython compiles it) that tree-sitter-python 0.25 rejects
+  const input = 'a = foo\ndef f(xs):\n    return foo, *(foo,) * 2\nb = foo\n';
+  const regionStart = input.indexOf('return');
+  const regionEnd = input.indexOf(' * 2') + 4;
+
+  it('edits outside the region only, and reports the region', () => {
+    const r = convertSource(input, { passes: [regexPass('p', /foo/, () => 'bar')] });
+    expect(r.output).toBe('a = bar\ndef f(xs):\n    return foo, *(foo,) * 2\nb = bar\n');
+    expect(r.changes.map((c) => c.startLine)).toEqual([1, 4]);
+    // the findings inside the region are covered by the region's record
+    expect(r.manual).toEqual([
+      expect.objectContaining({ startLine: 3, endLine: 3, ruleId: UNPARSED_REGION_RULE, level: 'manual', message: 'not converted: tree-sitter cannot parse this region' }),
+    ]);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('drops a fix that touches the region, and lists its finding', () => {
+    expect(input.slice(regionEnd, regionEnd + 2)).toBe('\nb');
+    const touch = regexPass('touch', /(?<=\* 2)\nb/, () => '\nc');
+    const apart = regexPass('apart', /^a/, () => 'z');
+    const r = convertSource(input, { passes: [touch, apart] });
+    expect(r.output).toBe('z' + input.slice(1));
+    expect(r.manual.map((m) => [m.startLine, m.ruleId, m.level])).toEqual([
+      [3, UNPARSED_REGION_RULE, 'manual'],
+      [3, 'touch', 'manual'],
+    ]);
+    expect(r.manual[1].hint).toMatch(/^not converted: the change would touch code tree-sitter cannot parse/);
+    // an insertion at the region's start touches it too
+    const ins = regexPass('ins', /(?=return foo)/, () => 'x = 1; ');
+    const r2 = convertSource(input, { passes: [ins] });
+    expect(r2.output).toBe(input);
+    expect(r2.manual.map((m) => [m.startLine, m.ruleId])).toEqual([[3, UNPARSED_REGION_RULE]]); // a finding at the region's edge is the region's
+    expect(regionStart).toBe(input.indexOf('return foo'));
+  });
+
+  it('reverts a round that adds an error region elsewhere', () => {
+    const breaker = regexPass('breaker', /b = foo/, () => 'b = = foo');
+    const fine = regexPass('fine', /^a = foo/, () => 'a = 1');
+    const r = convertSource(input, { passes: [breaker, fine] });
+    expect(r.output).toBe('a = 1\ndef f(xs):\n    return foo, *(foo,) * 2\nb = foo\n');
+    expect(r.notes).toEqual([expect.objectContaining({ level: 'error', passId: 'breaker' })]);
+  });
+
+  it('reverts a round that grows the region', () => {
+    // an unclosed bracket after the region: tree-sitter's error now starts in the region and goes on
+    const grow = regexPass('grow', /^b = foo$/m, () => 'b = (foo');
+    const r = convertSource(input, { passes: [grow] });
+    expect(r.output).toBe(input);
+    expect(r.notes).toEqual([expect.objectContaining({ level: 'error', passId: 'grow' })]);
+  });
+
+  it('still refuses a genuine syntax error', () => {
+    expect(() => convertSource('a = foo\nif a\n    b = foo\n', { passes: [regexPass('p', /foo/, () => 'bar')] })).toThrow(SourceSyntaxError);
+    expect(() => convertSource('def f(a):\n    return *(a)\n', { passes: [] })).toThrow(/starred expression where CPython does not take one/);
   });
 });

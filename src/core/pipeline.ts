@@ -4,8 +4,9 @@
  * requested imports, and describe every change in the input's coordinates.
  */
 import { collectSpentTrees, dropTree, parse, parsesAfresh, reparse, syntaxErrors, type Tree } from '../python/parser';
-import { Bindings } from '../python/bindings';
-import { hasMainGuard } from '../python/nodes';
+import { errorRegions, regionsWithin, shiftRegions, tolerableRegions, touchesRegion, type ErrorRegion } from '../python/error-regions';
+import { Bindings, type StarExport } from '../python/bindings';
+import { isEntryFile } from '../python/nodes';
 import { detectEol, LineIndex } from '../python/source';
 import { planImports } from '../imports/importer';
 import { importStatement, type ImportRequest } from '../imports/request';
@@ -51,6 +52,8 @@ export interface SourceResult {
   rounds: number;
   /** Where `output` differs from the input, sorted, disjoint (for the diff). */
   regions: ChangedRegion[];
+  /** An entry file that imports torch (what --transfer-to-npu patches), judged on the output. */
+  entry: boolean;
 }
 
 export interface ConvertOptions {
@@ -63,13 +66,55 @@ export interface ConvertOptions {
   path?: string;
   /** Bound on fix rounds (default 10). */
   maxRounds?: number;
+  /** What the repository says about this file (src/runner/project-index.ts); absent: the file alone. */
+  project?: FileProjectFacts;
 }
 
-/** The input does not parse; the engine does not touch such files. */
+/** Repository-wide facts about one file, computed before the files are converted. */
+export interface FileProjectFacts {
+  /** Another module of the repository imports this one (so it is no entry file). */
+  importedByOthers?: boolean;
+  /** What its star imports bind (src/python/bindings.ts `useStarExports`). */
+  stars?: StarExport[];
+}
+
+/** The input does not parse (beyond what `tolerableRegions` accepts); the engine does not touch such files. */
 export class SourceSyntaxError extends Error {
-  constructor(readonly line: number | undefined) {
-    super(`syntax error${line ? ` at line ${line}` : ''} (file left unchanged)`);
+  constructor(
+    readonly line: number | undefined,
+    why?: string,
+  ) {
+    super(`syntax error${line ? ` at line ${line}` : ''} (file left unchanged${why ? `: ${why}` : ''})`);
   }
+}
+
+/** Rule id of the record left for each region tree-sitter cannot parse. */
+export const UNPARSED_REGION_RULE = 'engine/unparsed-region';
+
+/**
+ * The regions of a tree with errors that the engine converts around, or a
+ * SourceSyntaxError when the file is not one it accepts (src/python/error-regions.ts).
+ * [] when the tree has no error.
+ */
+export function acceptedRegions(text: string, tree: Tree): ErrorRegion[] {
+  if (!tree.rootNode.hasError) return [];
+  const t = tolerableRegions(text, tree);
+  // a genuine syntax error keeps the plain message; one that may be the gap says why the rule refused it
+  if (!t.ok) throw new SourceSyntaxError(t.line, t.starred ? `tree-sitter cannot parse it and ${t.reason}` : undefined);
+  return t.regions;
+}
+
+/** One manual record per region (lines of `text`, the input). */
+export function regionRecords(regions: readonly ErrorRegion[]): ManualRecord[] {
+  return regions.map((r) => ({
+    startLine: r.startRow + 1,
+    endLine: r.endRow + 1,
+    passId: 'engine',
+    ruleId: UNPARSED_REGION_RULE,
+    level: 'manual' as const,
+    message: 'not converted: tree-sitter cannot parse this region',
+    hint: 'tree-sitter-python rejects this code (CPython may accept it); the rest of the file was converted. Convert any CUDA use here by hand, e.g. by rewriting the starred operand into a variable first',
+  }));
 }
 
 export const DEFAULT_MAX_ROUNDS = 10;
@@ -80,8 +125,10 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const passOptions = options.passOptions ?? DEFAULT_PASS_OPTIONS;
   const eol = detectEol(input);
   let tree: Tree | undefined = parse(input);
-  const initialErrors = syntaxErrors(tree);
-  if (initialErrors.count > 0) throw new SourceSyntaxError(initialErrors.firstLine);
+  // Regions tree-sitter cannot parse, in the current text: no edit may touch
+  // one, and no round may add or grow one. [] for almost every file.
+  const inputRegions = acceptedRegions(input, tree);
+  let guard = inputRegions;
 
   let lines: LineIndex | undefined; // built on the first record: most files have none
   const maps: OffsetMap[] = [];
@@ -112,7 +159,8 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
 
   for (;;) {
     const active = options.passes.filter((p) => !disabled.has(p.id));
-    findings = runPasses(active, text, tree, path, passOptions, eol);
+    findings = runPasses(active, text, tree, path, passOptions, eol, options.project);
+    if (guard.length > 0) findings = keepOutOfRegions(findings, guard);
     const applicable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || options.unsafe));
     const sel = selectFixes(applicable);
     const collect = () => {
@@ -145,16 +193,16 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     } else {
       nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
     }
-    const after = syntaxErrors(nextTree);
-    if (after.count > 0) {
+    const broken = syntaxBroken(nextTree, guard, sel.edits, next);
+    if (broken) {
       tree = parse(text); // the old tree was edited into `next`'s or dropped: parse this round's text again
-      const culprits = findCulprits(text, sel.accepted);
+      const culprits = findCulprits(text, sel.accepted, guard);
       for (const c of culprits) {
         disabled.add(c);
         notes.push({
           level: 'error',
           passId: c,
-          message: `${c}: its fixes made the file unparsable (line ${after.firstLine ?? '?'} of the result); they were reverted and the pass was stopped for this file`,
+          message: `${c}: its fixes made the file unparsable (line ${broken.line ?? '?'} of the result); they were reverted and the pass was stopped for this file`,
         });
       }
       continue; // redo this round without the culprits
@@ -173,6 +221,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     }
     maps.push(new OffsetMap(sel.edits));
     regions = composeRegions(regions, sel.edits);
+    if (guard.length > 0) guard = errorRegions(nextTree); // checked: within the old ones, shifted
     text = next;
     tree = nextTree;
     rounds++;
@@ -180,7 +229,8 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   }
 
   // Whatever is left without an applied fix is for the user.
-  const manual: ManualRecord[] = findings
+  const manual: ManualRecord[] = regionRecords(inputRegions);
+  manual.push(...findings
     .filter((f) => !f.fix || (f.fix.safety === 'unsafe' && !options.unsafe))
     .filter((f) => !f.fix || f.fix.edits.length > 0)
     .map((f) => ({
@@ -190,14 +240,20 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
       level: f.fix ? ('unsafe' as const) : ('manual' as const),
       message: f.message,
       ...(f.hint ? { hint: f.hint } : {}),
-    }));
+    })));
 
   if (requests.length > 0) {
-    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode), requests.map((r) => r.req), eol);
+    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
+      const edits = [...plan.edits].sort((a, b) => a.start - b.start);
       const next = applyEdits(text, plan.edits);
+      const touched = guard.find((r) => edits.some((e) => touchesRegion(e.start, e.end, [r])));
+      if (touched) {
+        // the converted code needs these imports: without them, leave the whole file as it is
+        throw new SourceSyntaxError(lineRange(touched.start, touched.end).startLine, 'the imports the conversion needs would touch a region tree-sitter cannot parse');
+      }
       const nextTree = reparse(tree, text, plan.edits, next);
-      if (syntaxErrors(nextTree).count > 0) {
+      if (syntaxBroken(nextTree, guard, edits, next)) {
         notes.push({ level: 'error', message: 'adding imports made the file unparsable; imports were not added' });
       } else {
         for (const a of plan.added) {
@@ -206,8 +262,9 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
           const { startLine } = lineRange(a.anchor, a.anchor);
           changes.push({ startLine, endLine: startLine, operation: 'INSERT', message: stmt, passId, ruleId: passId, safety: 'safe' });
         }
-        regions = composeRegions(regions, [...plan.edits].sort((a, b) => a.start - b.start));
+        regions = composeRegions(regions, edits);
         text = next;
+        tree = nextTree;
       }
     }
   }
@@ -216,7 +273,9 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     a.startLine - b.startLine || a.endLine - b.endLine;
   changes.sort(byLine); // stable: same-line records keep the order they were made in
   manual.sort(byLine);
-  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions };
+  const root = tree.rootNode;
+  const entry = isEntryFile(root, path, options.project?.importedByOthers === true) && Bindings.of(root).useStarExports(options.project?.stars).importsModule('torch');
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry };
 }
 
 function runPasses(
@@ -226,6 +285,7 @@ function runPasses(
   path: string,
   options: PassOptions,
   eol: string,
+  project: FileProjectFacts | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
   const root = tree.rootNode;
@@ -238,10 +298,10 @@ function runPasses(
       source,
       root,
       get bindings() {
-        return (bindings ??= Bindings.of(root));
+        return (bindings ??= Bindings.of(root).useStarExports(project?.stars));
       },
       get isEntry() {
-        return (isEntry ??= hasMainGuard(root));
+        return (isEntry ??= isEntryFile(root, path, project?.importedByOthers === true));
       },
       options,
       eol,
@@ -256,15 +316,89 @@ function runPasses(
     };
     pass.run(ctx);
   }
+  if (bindings && bindings.starUses.size > 0) explainStarUses(findings, bindings);
   return findings;
 }
 
+/**
+ * Did edits break the syntax? With no error region (almost every file) any
+ * error does; otherwise the result's error regions must be no more and no
+ * larger than the regions before the edits, shifted through them.
+ */
+function syntaxBroken(
+  tree: Tree,
+  guard: readonly ErrorRegion[],
+  edits: readonly { start: number; end: number; content: string }[],
+  text: string,
+): { line?: number } | undefined {
+  if (guard.length === 0) {
+    const after = syntaxErrors(tree);
+    return after.count > 0 ? { line: after.firstLine } : undefined;
+  }
+  const now = errorRegions(tree);
+  const before = shiftRegions(guard, edits, text);
+  if (regionsWithin(now, before)) return undefined;
+  const grown = now.find((n) => !before.some((b) => b.start <= n.start && n.end <= b.end)) ?? now[0];
+  return { line: grown ? grown.startRow + 1 : undefined };
+}
+
+/**
+ * Findings of a file with error regions, as the engine may take them: a fix
+ * with an edit that intersects or touches a region is dropped (nothing is
+ * edited inside or across a region); a finding about code in a region is
+ * dropped whole (the region's record covers it: the tree there is tree-sitter's
+ * guess), one elsewhere keeps its message as a manual record.
+ */
+function keepOutOfRegions(findings: Finding[], guard: readonly ErrorRegion[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const inside = guard.some((r) => r.start <= f.start && f.end <= r.end);
+    if (inside) continue;
+    if (f.fix && f.fix.edits.some((e) => touchesRegion(e.start, e.end, guard))) {
+      const { fix: _fix, ...rest } = f;
+      out.push({
+        ...rest,
+        hint: `not converted: the change would touch code tree-sitter cannot parse${f.hint ? `; ${f.hint}` : ''}`,
+      });
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * A finding made through a name that a star import binds says so (issue 10,
+ * item 7): the reviewer sees no `import torch` in the file.
+ */
+function explainStarUses(findings: Finding[], bindings: Bindings): void {
+  const uses = [...bindings.starUses].sort((a, b) => a[0] - b[0]);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    const inside = uses.filter(([at]) => f.start <= at && at < Math.max(f.end, f.start + 1));
+    if (inside.length === 0) continue;
+    const seen = new Set<string>();
+    const why: string[] = [];
+    for (const [, u] of inside) {
+      if (seen.has(u.local)) continue;
+      seen.add(u.local);
+      why.push(
+        u.assumed
+          ? `\`${u.local}\` taken as the ${u.qualified} module: the file binds it only through \`${u.via}\`, which was not followed`
+          : `\`${u.local}\` is ${u.qualified}, bound by \`${u.via}\``,
+      );
+    }
+    findings[i] = { ...f, message: `${f.message} (${why.join('; ')})` };
+  }
+}
+
 /** Passes whose accepted fixes, applied alone, break the syntax (all of them if none does alone). */
-function findCulprits(text: string, accepted: Finding[]): string[] {
+function findCulprits(text: string, accepted: Finding[], guard: readonly ErrorRegion[]): string[] {
   const ids = [...new Set(accepted.map((f) => f.passId))];
   const bad = ids.filter((id) => {
     const own = selectFixes(accepted.filter((f) => f.passId === id));
-    return syntaxErrors(parse(applyEdits(text, own.edits))).count > 0;
+    const next = applyEdits(text, own.edits);
+    return syntaxBroken(parse(next), guard, own.edits, next) !== undefined;
   });
   return bad.length > 0 ? bad : ids;
 }

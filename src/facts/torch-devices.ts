@@ -87,3 +87,44 @@ export const INT_RETURNING: ReadonlySet<string> = new Set([
 
 /** Owned by the generator-to-cpu pass: its device arguments are never touched here. */
 export const GENERATOR = 'torch.Generator';
+
+/**
+ * Integer devices outside `to` / `to_empty`. Plain PyTorch reads a lone int device
+ * as a CUDA device (`torch.device(1)` is `device(type='cuda', index=1)`, PyTorch
+ * "Tensor Attributes" note, and `device=1` in factories likewise). transfer_to_npu
+ * leaves positional ints alone outside `to`/`to_empty` but rewrites an int given to
+ * one of its device keywords (`device`, `device_type`, `map_location`, `device_id`)
+ * of a wrapped function to `'npu:{i}'` (§2.2 `device_kwargs_list`, §2.3
+ * `_replace_cuda_to_npu_in_kwargs`): these tables are where the static conversion
+ * does the same.
+ */
+
+/** torch functions whose `device=` keyword transfer_to_npu rewrites (§2.2 `torch_fn_white_list`, §2.3 fft). */
+export const INT_DEVICE_FUNCTIONS: ReadonlySet<string> = new Set(
+  [
+    'logspace', 'randint', 'hann_window', 'rand', 'full_like', 'ones_like', 'rand_like', 'randperm', 'arange',
+    'frombuffer', 'normal', 'empty_strided', 'empty_like', 'scalar_tensor', 'tril_indices', 'bartlett_window', 'ones',
+    'sparse_coo_tensor', 'randn', 'kaiser_window', 'tensor', 'triu_indices', 'as_tensor', 'zeros', 'randint_like',
+    'full', 'eye', 'empty', 'blackman_window', 'zeros_like', 'range', 'sparse_csr_tensor', 'randn_like', 'from_file',
+    'linspace', 'hamming_window', 'sparse_compressed_tensor', 'fft.fftfreq', 'fft.rfftfreq',
+  ].map((n) => `torch.${n}`),
+);
+
+/** Tensor methods whose `device=` keyword transfer_to_npu rewrites (§2.2 `torch_tensor_fn_white_list`, without `to`). */
+export const INT_DEVICE_TENSOR_METHODS: ReadonlySet<string> = new Set([
+  'new_empty', 'new_empty_strided', 'new_full', 'new_ones', 'new_tensor', 'new_zeros',
+]);
+
+/**
+ * Calls whose `device_id=` int is converted to `"npu:N"`: FSDP (it builds
+ * `torch.device(device_id)` from anything that is not a `torch.device`, so the
+ * string is taken). transfer_to_npu also rewrites `init_process_group`'s
+ * (§2.3), but that one is deliberately not here: PyTorch 2.3-2.5 read
+ * `device_id.type` / `.index` (a `torch.device` only, a string fails), and the
+ * versions that take an int map it to the current accelerator, which is the
+ * NPU under torch_npu, so an int there is already right and is left as is.
+ */
+export const INT_DEVICE_ID_CALLS: ReadonlySet<string> = new Set([
+  'torch.distributed.fsdp.FullyShardedDataParallel',
+  'torch.distributed.fsdp.fully_sharded_data_parallel.FullyShardedDataParallel',
+]);

@@ -85,4 +85,66 @@ describe('planImports', () => {
     expect(addImports('"""Doc."""; x = os.sep\n', [OS])).toBe('"""Doc."""; import os; x = os.sep\n');
     expect(addImports('x = os.sep; y = 2\n', [OS])).toBe('import os\nx = os.sep; y = 2\n');
   });
+  // Issue 10, item 3: a requested import loads torch itself (the DDP helper, torch.nn.parallel), so it never
+  // goes above a statement that precedes the first torch import on purpose.
+  const DDP: ImportRequest = { module: 'torch.nn.parallel', name: 'DistributedDataParallel', placement: 'top' };
+  it.each([
+    [
+      'import comet_ml  # must be imported before torch\ncomet_ml.init()\nimport torch\nimport torch.nn as nn\n\nm = wrap(m)\n',
+      'import comet_ml  # must be imported before torch\ncomet_ml.init()\nimport torch\nimport torch.nn as nn\nfrom ascendify_ddp import wrap\n\nm = wrap(m)\n',
+    ],
+    [
+      'import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0"\nimport torch\n\nm = wrap(m)\n',
+      'import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0"\nimport torch\nfrom ascendify_ddp import wrap\n\nm = wrap(m)\n',
+    ],
+    // no leading import: the environment is set first, then torch
+    [
+      '"""Doc."""\nos.environ.setdefault("X", "1")\nfrom torch import nn\nx = 1\n',
+      '"""Doc."""\nos.environ.setdefault("X", "1")\nfrom torch import nn\nfrom ascendify_ddp import wrap\nx = 1\n',
+    ],
+    // the block after torch runs to its last import, torch_npu included
+    [
+      'import os\nos.environ["A"] = "1"\nimport torch\nimport torch_npu\nimport numpy as np\n\nx = 1\n',
+      'import os\nos.environ["A"] = "1"\nimport torch\nimport torch_npu\nimport numpy as np\nfrom ascendify_ddp import wrap\n\nx = 1\n',
+    ],
+    // torch imported in a module-level try: after the whole statement, at module level
+    [
+      'import os\nos.environ["A"] = "1"\ntry:\n    import torch\nexcept ImportError:\n    torch = None\nx = 1\n',
+      'import os\nos.environ["A"] = "1"\ntry:\n    import torch\nexcept ImportError:\n    torch = None\nfrom ascendify_ddp import wrap\nx = 1\n',
+    ],
+    // the anchor shares its line: on that line, after it
+    ['import os\nos.environ["A"] = "1"\nimport torch; m = wrap(m)\n', 'import os\nos.environ["A"] = "1"\nimport torch; from ascendify_ddp import wrap; m = wrap(m)\n'],
+  ])('top placement never lands above what precedes torch: %j', (code, want) => {
+    const out = addImports(code, [HELPER]);
+    expect(out).toBe(want);
+    expect(syntaxErrors(parse(out)).count).toBe(0);
+    expect(addImports(out, [HELPER])).toBe(out);
+  });
+
+  it.each([
+    // torch in the leading block: the end of that block, as before (after numpy, not right after torch)
+    ['import torch\nimport numpy as np\n\nx = 1\n', 'import torch\nimport numpy as np\nfrom ascendify_ddp import wrap\n\nx = 1\n'],
+    // a later torch import after code does not pull the import down below that code
+    ['import torch\nx = wrap(m)\nimport torch.distributed as dist\n', 'import torch\nfrom ascendify_ddp import wrap\nx = wrap(m)\nimport torch.distributed as dist\n'],
+    // torch imported only in a function or under TYPE_CHECKING is no anchor
+    ['import os\nos.environ["A"] = "1"\n\ndef f():\n    import torch\n', 'import os\nfrom ascendify_ddp import wrap\nos.environ["A"] = "1"\n\ndef f():\n    import torch\n'],
+    [
+      'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import torch\nx = 1\n',
+      'from typing import TYPE_CHECKING\nfrom ascendify_ddp import wrap\nif TYPE_CHECKING:\n    import torch\nx = 1\n',
+    ],
+    // keeps docstring, __future__ and shebang rules
+    [
+      '#!/usr/bin/env python\n"""Doc."""\nfrom __future__ import annotations\nimport torch\n',
+      '#!/usr/bin/env python\n"""Doc."""\nfrom __future__ import annotations\nimport torch\nfrom ascendify_ddp import wrap\n',
+    ],
+  ])('top placement otherwise unchanged: %j', (code, want) => {
+    expect(addImports(code, [HELPER])).toBe(want);
+  });
+
+  it('torch_npu goes right after the first torch import, the DDP import after the torch block (facts §1.7, §2.1)', () => {
+    const code = 'import comet_ml\ncomet_ml.init()\nimport torch\nimport torch.nn as nn\nx = 1\n';
+    expect(addImports(code, [TORCH_NPU, TRANSFER_TO_NPU, DDP])).toBe(
+      'import comet_ml\ncomet_ml.init()\nimport torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\nimport torch.nn as nn\nfrom torch.nn.parallel import DistributedDataParallel\nx = 1\n',
+    );
+  });
 });

@@ -10,7 +10,13 @@
  *   are never anchors.
  * - 'top' placement, or no torch import: after the leading import block, which
  *   starts after the shebang, encoding line, module docstring and
- *   `from __future__` imports.
+ *   `from __future__` imports; and never above the first module-level torch /
+ *   torch_npu import: when statements precede torch on purpose
+ *   (`import comet_ml` then `comet_ml.init()`, `os.environ["X"] = ...` set
+ *   before `import torch`), the imports go after the block of consecutive
+ *   imports that starts with the first torch import (so after its last torch
+ *   line). A module the passes ask for (the DDP helper, torch.nn.parallel)
+ *   loads torch itself, so above that point it would run before them.
  * - An anchor that shares its line with other simple statements
  *   (`import torch; x = y.npu()`) gets the new imports on that line, right
  *   after it (`import torch; import torch_npu; x = y.npu()`), or right before
@@ -47,7 +53,7 @@ export function planImports(
 
   const groups = new Map<string, Spot & { reqs: ImportRequest[] }>();
   for (const r of missing) {
-    const spot = (r.placement === 'torch' && torchSpot(text, bindings)) || topSpot(text, root);
+    const spot = (r.placement === 'torch' && torchSpot(text, bindings)) || topSpot(text, root, bindings);
     const key = `${spot.at}|${spot.before}|${spot.inline}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ...spot, reqs: [] }));
@@ -131,8 +137,26 @@ function torchSpot(text: string, bindings: Bindings): Spot | null {
   return beside(text, first.node, loadsNpu);
 }
 
-function topSpot(text: string, root: SyntaxNode): Spot {
+/** Does the statement load torch or torch_npu (`import torch.nn as nn`, `from torch import optim`, `import torch_npu`)? */
+function loadsTorch(s: ImportStatement): boolean {
+  return importedModules(s).some((m) => m === 'torch' || m.startsWith('torch.') || m === 'torch_npu' || m.startsWith('torch_npu.'));
+}
+
+function topSpot(text: string, root: SyntaxNode, bindings: Bindings): Spot {
   const stmts = root.namedChildren.filter((c) => c.type !== 'comment');
+  const head = leadingSpot(text, stmts);
+  // the first module-level torch import, as the module-level statement that holds it (a `try:` / `if` block)
+  const first = bindings.moduleImports.find((s) => !s.typeCheckingOnly && loadsTorch(s));
+  if (!first) return head;
+  let k = stmts.findIndex((c) => c.startIndex <= first.node.startIndex && first.node.endIndex <= c.endIndex);
+  if (k < 0) return head;
+  while (stmts[k + 1] && (stmts[k + 1].type === 'import_statement' || stmts[k + 1].type === 'import_from_statement')) k++;
+  const afterTorch = beside(text, stmts[k], false);
+  return afterTorch.at > head.at ? afterTorch : head;
+}
+
+/** After the leading import block (past the docstring and `from __future__` imports), or before the first statement. */
+function leadingSpot(text: string, stmts: SyntaxNode[]): Spot {
   let i = 0;
   if (stmts[0]?.type === 'expression_statement' && stmts[0].namedChildCount === 1 && stringLiteral(stmts[0].namedChildren[0])) i++;
   while (stmts[i]?.type === 'future_import_statement') i++;

@@ -99,3 +99,38 @@ describe('Bindings', () => {
     expect(ok.importsModule('torch')).toBe(true);
   });
 });
+
+describe('Bindings: star imports (issue 10, item 7)', () => {
+  const star = (code: string, facts?: { module: string; names: Record<string, string> | null }[]) =>
+    new Bindings(parse(code).rootNode).useStarExports(facts);
+  const resolved = (b: Bindings, name: string) => b.references(name).map((n) => b.resolve(n) ?? '-');
+
+  it('a followed star import binds the module names its module exports, recorded per use', () => {
+    const b = star('from utils import *\nx = nn.Linear\ndef f():\n    return torch.ones(1)\n', [{ module: 'utils', names: { torch: 'torch', nn: 'torch.nn' } }]);
+    expect(resolved(b, 'nn')).toEqual(['torch.nn']);
+    expect(resolved(b, 'torch')).toEqual(['torch']);
+    expect([...b.starUses.values()].map((u) => [u.local, u.via, u.assumed])).toEqual([
+      ['nn', 'from utils import *', false],
+      ['torch', 'from utils import *', false],
+    ]);
+    expect(b.importsModule('torch')).toBe(true);
+  });
+
+  it('the file’s own imports and assignments win; locals shadow', () => {
+    expect(resolved(star('from utils import *\nimport numpy as torch\ntorch.x\n', [{ module: 'utils', names: { torch: 'torch' } }]), 'torch')).toEqual(['numpy']);
+    expect(resolved(star('from utils import *\ntorch = None\ntorch.x\n', [{ module: 'utils', names: { torch: 'torch' } }]), 'torch')).toEqual(['-']);
+    expect(resolved(star('from utils import *\ndef f(torch):\n    torch.x\n'), 'torch')).toEqual(['-']);
+  });
+
+  it('not followed: only a free `torch` is assumed, and counts as importing torch only where it is read', () => {
+    const b = star('from utils import *\ny = th.x + torch.y\n');
+    expect(resolved(b, 'th')).toEqual(['-']);
+    expect(resolved(b, 'torch')).toEqual(['torch']);
+    expect([...b.starUses.values()].map((u) => u.assumed)).toEqual([true]);
+    expect(star('from tkinter import *\nmainloop()\n').importsModule('torch')).toBe(false);
+    // followed without torch: nothing assumed
+    expect(resolved(star('from utils import *\ntorch.y\n', [{ module: 'utils', names: {} }]), 'torch')).toEqual(['-']);
+    // no star import at all: nothing assumed
+    expect(resolved(star('torch.y\n'), 'torch')).toEqual(['-']);
+  });
+});

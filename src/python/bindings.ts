@@ -14,6 +14,16 @@
  * (outside an `except` fallback such as `torch = None`) is ambiguous and does
  * not resolve. A name imported with two different meanings does not resolve.
  *
+ * Star imports (`from utils import *` at module level) bind what the star
+ * module exports. The runner follows them inside the repository
+ * (src/runner/project-index.ts) and hands the module names they bind to
+ * `useStarExports`; a name no import or assignment of the file binds then
+ * resolves to that module (`torch` → torch). A star import that was not
+ * followed (outside the repository, or no facts given: one file, unit tests)
+ * is assumed to bind `torch` as the torch module, and nothing else. Every
+ * identifier resolved this way is recorded (`starUses`) so that a change
+ * made through it can say why.
+ *
  * Everything is computed lazily and cached, so a file that never asks pays nothing.
  */
 import type { SyntaxNode } from './parser';
@@ -45,6 +55,23 @@ export interface ImportStatement {
   scope: SyntaxNode;
   /** Inside `if TYPE_CHECKING:`. */
   typeCheckingOnly: boolean;
+}
+
+/** What one star import binds, as the runner found it (src/runner/project-index.ts). */
+export interface StarExport {
+  /** The star import's module as written, without spaces: `utils`, `.common`, `..`. */
+  module: string;
+  /** Local name → qualified module name the star binds; null when the import could not be followed. */
+  names: Record<string, string> | null;
+}
+
+/** A module name a star import binds in this file. */
+export interface StarName {
+  qualified: string;
+  /** The star import statement (`from utils import *`). */
+  via: string;
+  /** Not followed: `torch` assumed to be torch because the file has a star import. */
+  assumed: boolean;
 }
 
 interface ScopeBindings {
@@ -127,6 +154,10 @@ export class Bindings {
 
   private importList?: ImportStatement[];
   private importedLocals?: Set<string>;
+  private starFacts?: readonly StarExport[];
+  private starTable?: Map<string, StarName>;
+  /** Identifier offset → the star name it resolved through. */
+  private readonly starUseMap = new Map<number, StarName & { local: string }>();
   private moduleImportList?: ImportStatement[];
   private readonly referenceCache = new Map<string, SyntaxNode[]>();
   private rootText?: string;
@@ -147,6 +178,62 @@ export class Bindings {
     private readonly root: SyntaxNode,
     private readonly options: { walkOnly?: boolean; indexReferencesAfter?: number } = {},
   ) {}
+
+  /**
+   * What the file's star imports bind, from the repository (see the file comment).
+   * Set once per tree, before names are resolved; later calls are ignored.
+   */
+  useStarExports(facts: readonly StarExport[] | undefined): this {
+    if (!facts || this.starFacts) return this;
+    this.starFacts = facts;
+    this.starTable = undefined;
+    this.importedLocals = undefined;
+    return this;
+  }
+
+  /**
+   * Module names the file's module-level star imports bind (local → meaning).
+   * A name some import of the module scope binds is not listed: the import
+   * decides it (its module-level resolution applies as usual).
+   */
+  starNames(): ReadonlyMap<string, StarName> {
+    if (this.starTable) return this.starTable;
+    const table = new Map<string, StarName>();
+    let unresolved: ImportStatement | undefined;
+    for (const s of this.moduleImports) {
+      if (!s.wildcard || s.typeCheckingOnly || !s.moduleNode) continue;
+      const key = s.moduleNode.text.replace(/\s+/g, '');
+      const via = s.node.text.replace(/\s+/g, ' ');
+      const fact = this.starFacts?.find((f) => f.module === key);
+      if (!fact || !fact.names) {
+        unresolved ??= s;
+        continue;
+      }
+      for (const [local, qualified] of Object.entries(fact.names)) table.set(local, { qualified, via, assumed: false });
+    }
+    if (unresolved && !table.has('torch')) {
+      table.set('torch', { qualified: 'torch', via: unresolved.node.text.replace(/\s+/g, ' '), assumed: true });
+    }
+    const explicit = new Set(this.moduleImports.flatMap((s) => s.names.map((n) => n.local)));
+    for (const local of explicit) table.delete(local);
+    return (this.starTable = table);
+  }
+
+  /**
+   * Every (local, qualified) pair an import of the file binds, in any scope,
+   * then those its star imports bind: what a pass enumerates to find the
+   * names that may stand for a module (check each reference with `resolve`).
+   */
+  boundNames(): { local: string; qualified: string }[] {
+    const out = this.imports.flatMap((s) => s.names.map((n) => ({ local: n.local, qualified: n.qualified })));
+    for (const [local, n] of this.starNames()) out.push({ local, qualified: n.qualified });
+    return out;
+  }
+
+  /** Identifiers `resolve` answered through a star import, by offset, in this tree. */
+  get starUses(): ReadonlyMap<number, StarName & { local: string }> {
+    return this.starUseMap;
+  }
 
   /** Every import statement in the file, in source order (any scope). */
   get imports(): ImportStatement[] {
@@ -169,8 +256,12 @@ export class Bindings {
   /** Does the file import `module` or anything below it at module level (TYPE_CHECKING excluded)? */
   importsModule(module: string): boolean {
     const under = (q: string) => q === module || q.startsWith(module + '.');
-    return this.moduleImports.some(
-      (s) => !s.typeCheckingOnly && ((s.module !== null && under(s.module)) || s.names.some((n) => under(n.qualified))),
+    return (
+      this.moduleImports.some(
+        (s) => !s.typeCheckingOnly && ((s.module !== null && under(s.module)) || s.names.some((n) => under(n.qualified))),
+      ) ||
+      // an assumed `torch` counts only where the file reads it
+      [...this.starNames()].some(([local, n]) => under(n.qualified) && (!n.assumed || this.references(local).length > 0))
     );
   }
 
@@ -180,7 +271,7 @@ export class Bindings {
    * without looking at scopes (most identifiers: locals, builtins, `self`).
    */
   get importedNames(): ReadonlySet<string> {
-    return (this.importedLocals ??= new Set(this.imports.flatMap((s) => s.names.map((n) => n.local))));
+    return (this.importedLocals ??= new Set([...this.imports.flatMap((s) => s.names.map((n) => n.local)), ...this.starNames().keys()]));
   }
 
   /** Qualified name an identifier refers to at its position, or null. */
@@ -191,9 +282,9 @@ export class Bindings {
     const chain = this.fastChain(ident);
     if (chain) {
       for (const idx of chain) {
-        if (idx === MODULE) return this.resolveAtModule(name);
+        if (idx === MODULE) return this.atModule(name, ident);
         const b = this.bindingsAt(idx);
-        if (b.globals.has(name)) return this.resolveAtModule(name);
+        if (b.globals.has(name)) return this.atModule(name, ident);
         if (b.others.has(name)) return null;
         const imp = b.imports.get(name);
         if (imp) return imp.size === 1 ? [...imp][0] : null;
@@ -203,13 +294,13 @@ export class Bindings {
     for (const scope of this.scopeChain(ident)) {
       const b = this.bindingsOf(scope);
       if (scope.type !== 'module') {
-        if (b.globals.has(name)) return this.resolveAtModule(name);
+        if (b.globals.has(name)) return this.atModule(name, ident);
         if (b.others.has(name)) return null;
         const imp = b.imports.get(name);
         if (imp) return imp.size === 1 ? [...imp][0] : null;
         continue;
       }
-      return this.resolveAtModule(name);
+      return this.atModule(name, ident);
     }
     return null;
   }
@@ -234,13 +325,13 @@ export class Bindings {
         const b = idx === MODULE ? this.bindingsOf(this.root) : this.bindingsAt(idx);
         if (b.others.has(name) || b.imports.has(name) || b.globals.has(name)) return true;
       }
-      return false;
+      return this.starNames().has(name);
     }
     for (const scope of this.scopeChain(at)) {
       const b = this.bindingsOf(scope);
       if (b.others.has(name) || b.imports.has(name) || b.globals.has(name)) return true;
     }
-    return false;
+    return this.starNames().has(name);
   }
 
   /**
@@ -282,7 +373,17 @@ export class Bindings {
     const b = this.bindingsOf(this.root);
     if (b.others.has(name)) return null;
     const imp = b.imports.get(name);
-    return imp && imp.size === 1 ? [...imp][0] : null;
+    if (imp) return imp.size === 1 ? [...imp][0] : null;
+    return this.starNames().get(name)?.qualified ?? null;
+  }
+
+  /** `resolveAtModule` for an identifier, recording an answer that came through a star import. */
+  private atModule(name: string, ident: SyntaxNode): string | null {
+    const q = this.resolveAtModule(name);
+    if (q === null) return null;
+    const star = this.starNames().get(name);
+    if (star && !this.bindingsOf(this.root).imports.has(name)) this.starUseMap.set(ident.startIndex, { ...star, local: name });
+    return q;
   }
 
   /** Scopes whose bindings are visible at `node`, innermost first, ending with the module. */

@@ -192,20 +192,71 @@ export function walkNamed(node: SyntaxNode, visit: (n: SyntaxNode) => boolean | 
 
 /** Module-level `if __name__ == "__main__":` present? */
 export function hasMainGuard(root: SyntaxNode): boolean {
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== 'if_statement') continue;
-    const cond = stmt.childForFieldName('condition');
-    if (!cond) continue;
-    const c = unparen(cond);
-    if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) continue;
-    const [a, b] = c.namedChildren;
-    const op = c.children.find((x) => !x.isNamed)?.text;
-    if (op !== '==') continue;
-    const isName = (n: SyntaxNode) => n.type === 'identifier' && n.text === '__name__';
-    const isMain = (n: SyntaxNode) => stringLiteral(n)?.value === '__main__';
-    if ((isName(a) && isMain(b)) || (isMain(a) && isName(b))) return true;
-  }
-  return false;
+  return root.namedChildren.some((stmt) => stmt.type === 'if_statement' && isMainGuard(stmt));
+}
+
+/** `if __name__ == "__main__":` (either side). */
+function isMainGuard(stmt: SyntaxNode): boolean {
+  const cond = stmt.childForFieldName('condition');
+  if (!cond) return false;
+  const c = unparen(cond);
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return false;
+  const [a, b] = c.namedChildren;
+  const op = c.children.find((x) => !x.isNamed)?.text;
+  if (op !== '==') return false;
+  const isName = (n: SyntaxNode) => n.type === 'identifier' && n.text === '__name__';
+  const isMain = (n: SyntaxNode) => stringLiteral(n)?.value === '__main__';
+  return (isName(a) && isMain(b)) || (isMain(a) && isName(b));
+}
+
+/**
+ * Does the module do work when it is run, outside functions and classes? A
+ * module-level call statement (`main()`, `trainer.fit(model)`, `print(...)`),
+ * loop or `with` block, also inside module-level `if` / `try` blocks (not the
+ * `__main__` guard, counted by `hasMainGuard`). Assignments
+ * (`logger = getLogger(__name__)`), definitions, imports and docstrings are
+ * not work: every library module has them. Issue 10, item 13.
+ */
+export function hasModuleLevelWork(root: SyntaxNode): boolean {
+  const work = (stmts: SyntaxNode[]): boolean => {
+    for (const stmt of stmts) {
+      switch (stmt.type) {
+        case 'expression_statement': {
+          const e = stmt.namedChildren[0];
+          if (stmt.namedChildCount === 1 && e && (e.type === 'call' || e.type === 'await')) return true;
+          break;
+        }
+        case 'for_statement':
+        case 'while_statement':
+        case 'with_statement':
+          return true;
+        case 'if_statement':
+        case 'try_statement':
+          for (const c of stmt.namedChildren) {
+            if (c.type === 'block' && work(c.namedChildren)) return true;
+            if (/^(elif_clause|else_clause|except_clause|except_group_clause|finally_clause)$/.test(c.type)) {
+              const body = c.namedChildren.find((x) => x.type === 'block');
+              if (body && work(body.namedChildren)) return true;
+            }
+          }
+          break;
+      }
+    }
+    return false;
+  };
+  return work(root.namedChildren.filter((c) => !(c.type === 'if_statement' && isMainGuard(c))));
+}
+
+/**
+ * A top-level script (issue 10, item 13): it has a main guard or module-level
+ * work, and no other module of the repository imports it. `__init__.py` (run
+ * by importing its package) and `setup.py` (a build script) never are.
+ */
+export function isEntryFile(root: SyntaxNode, path: string, importedByOthers: boolean): boolean {
+  if (importedByOthers) return false;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base === '__init__.py' || base === 'setup.py') return false;
+  return hasMainGuard(root) || hasModuleLevelWork(root);
 }
 
 /** Leading whitespace of the line `offset` is on. */

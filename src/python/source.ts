@@ -2,7 +2,7 @@
  * Bytes ⇄ text for Python source files, and offset ⇄ line mapping.
  *
  * The engine works on JS strings (UTF-16 offsets, the unit tree-sitter's node
- * bindings and magic-string both use). A UTF-8 byte-order mark is removed before
+ * bindings use, and applyEdits). A UTF-8 byte-order mark is removed before
  * parsing and put back on output; line endings are left exactly as they are, and
  * the dominant one is recorded so that inserted lines match the file.
  *
@@ -209,6 +209,13 @@ export function encodeSource(text: string, source: { bom: boolean; encoding: str
 export function encodeText(text: string, encoding: string): Buffer {
   if (encoding === UTF8) return Buffer.from(text, 'utf8');
   return iconv.encode(text, CODECS[encoding].iconv, { addBOM: false });
+}
+
+/** The reverse of encodeText (a report reading a diff back); a codec ascendify does not know is read as latin-1. */
+export function decodeText(bytes: Uint8Array, encoding: string): string {
+  if (encoding === UTF8) return Buffer.from(bytes).toString('utf8');
+  const codec = CODECS[encoding];
+  return codec ? iconv.decode(Buffer.from(bytes), codec.iconv, { stripBOM: false }) : Buffer.from(bytes).toString('latin1');
 }
 
 function firstDifference(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {

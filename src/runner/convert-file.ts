@@ -2,15 +2,16 @@
  * One file in, one result out: decode, convert, encode, diff. Pure and
  * serialisable (options name passes by id), so it runs the same in a worker.
  */
-import { convertSource, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
+import { acceptedRegions, convertSource, regionRecords, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
-import { parse, syntaxErrors } from '../python/parser';
+import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
+import { fileFacts, type ProjectFacts } from './project-index';
 
 export interface EngineOptions {
   /** Enabled pass ids, in registry order. */
@@ -21,6 +22,8 @@ export interface EngineOptions {
   maxFileSize: number;
   /** Run the migration analysis on each file too (default true; `diff` turns it off). */
   analysis?: boolean;
+  /** Repository-wide facts (import graph, star imports), computed before dispatch (src/runner/project-index.ts). */
+  project?: ProjectFacts;
 }
 
 export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
@@ -47,6 +50,8 @@ export interface FileResult {
   parsed: boolean;
   /** Migration analysis of the input (src/analysis), when enabled. */
   analysis?: FileAnalysis;
+  /** An entry file that imports torch (src/python/nodes.ts isEntryFile): what --transfer-to-npu patches. */
+  entry?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -74,12 +79,13 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     if (e instanceof DecodeError) return result(rel, 'failed', { reason: `${e.message}; copied unchanged` });
     throw e;
   }
+  const project = opts.project ? fileFacts(opts.project, rel) : undefined;
   // The analysis reads the same decoded input as the conversion, in the same call.
   let analysis: FileAnalysis | undefined;
   const analysisNotes: EngineNote[] = [];
   if (opts.analysis !== false) {
     try {
-      analysis = analyzePython(decoded.text);
+      analysis = analyzePython(decoded.text, project?.stars);
     } catch (e) {
       analysisNotes.push({ level: 'error', message: `analysis: internal error: ${e instanceof Error ? e.message : String(e)} (please report this file)` });
     }
@@ -90,9 +96,15 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   if (!passes.some((p) => p.triggers.test(decoded.text))) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.
-    const errors = syntaxErrors(parse(decoded.text));
-    if (errors.count > 0) return withAnalysis(result(rel, 'failed', { reason: new SourceSyntaxError(errors.firstLine).message, parsed: true }));
-    return withAnalysis(result(rel, 'unchanged', { parsed: true }));
+    // A file with regions tree-sitter cannot parse that the engine would
+    // convert around (nothing to convert here) is unchanged, with its records.
+    try {
+      const regions = acceptedRegions(decoded.text, parse(decoded.text));
+      return withAnalysis(result(rel, 'unchanged', { manual: regionRecords(regions), parsed: true }));
+    } catch (e) {
+      if (e instanceof SourceSyntaxError) return withAnalysis(result(rel, 'failed', { reason: e.message, parsed: true }));
+      throw e;
+    }
   }
   try {
     const r = convertSource(decoded.text, {
@@ -100,8 +112,9 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
       unsafe: opts.unsafe,
       passOptions: { transferToNpu: opts.transferToNpu },
       path: rel,
+      ...(project ? { project } : {}),
     });
-    const base = { changes: r.changes, manual: r.manual, notes: r.notes, supportFiles: r.supportFiles, parsed: true };
+    const base = { changes: r.changes, manual: r.manual, notes: r.notes, supportFiles: r.supportFiles, parsed: true, ...(r.entry ? { entry: true } : {}) };
     if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
     const output = encodeSource(r.output, decoded); // EncodeError when an edit is not encodable in the file's codec
     const before = decoded.bom ? '\ufeff' + decoded.text : decoded.text;

@@ -5,6 +5,7 @@
  * paths, no timestamps.
  */
 import type { RunResult } from './run';
+import { UNPARSED_REGION_RULE } from '../core/pipeline';
 import type { RootedWriter } from './safe-fs';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
@@ -123,6 +124,22 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
     `  for you       ${c.manual} manual, ${c.unsafe} unsafe not applied${c.unsafe ? ' (--unsafe applies them)' : ''}` +
       (c.manual + c.unsafe > 0 ? ' - see manual_changes.csv' : ''),
   );
+  const regions = run.manual.filter((m) => m.ruleId === UNPARSED_REGION_RULE);
+  if (regions.length > 0) {
+    const files = new Set(regions.map((m) => m.file)).size;
+    lines.push(
+      `  not parsed    ${regions.length} region${regions.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} that tree-sitter cannot parse, left as they are (the rest converted) - see manual_changes.csv`,
+    );
+  }
+  if (run.options.transferToNpu && run.options.passes.includes('inject-torch-npu')) {
+    // issue 10, item 13: an entry file is a script no other module imports (src/python/nodes.ts isEntryFile)
+    const e = run.entryFiles;
+    lines.push(
+      e.length === 0
+        ? '  entry files   none found (no script with a main guard or module-level work that no other module imports and that imports torch): transfer_to_npu was not added anywhere'
+        : `  entry files   ${e.length} with transfer_to_npu: ${e.slice(0, 5).join(', ')}${e.length > 5 ? `, ... and ${e.length - 5} more` : ''}`,
+    );
+  }
   if (run.findings.length > 0) {
     const n = (level: string) => run.findings.filter((f) => f.level === level).length;
     lines.push(

@@ -13,6 +13,9 @@ import type { EngineOptions, FileResult, FileStatus } from './convert-file';
 import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
+import { buildProjectIndex } from './project-index';
+import { passesById } from './passes';
+import { PYTHON_TRIGGERS } from '../analysis/python';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -95,6 +98,10 @@ export interface RunResult {
   analysedOther: number;
   /** How the Python files were converted (in-process or worker threads); never part of a report. */
   pool: PoolStats;
+  /** Entry files that import torch (what --transfer-to-npu patches), sorted (src/python/nodes.ts isEntryFile). */
+  entryFiles: string[];
+  /** Time spent on the repository-wide pre-pass (ms); never part of a report. */
+  indexMs: number;
 }
 
 /**
@@ -107,6 +114,16 @@ export interface RunResult {
  * as does `req.signal`. Every write goes through a RootedWriter: no write ever
  * follows a symbolic link in the output (or, with --in-place, the source).
  */
+/**
+ * The cheap-path test of convertFile (src/runner/convert-file.ts): a file no
+ * selected pass's trigger and no analysis trigger matches is only syntax-checked.
+ * Triggers are ASCII words, so the latin1 reading of the bytes answers the same.
+ */
+function engineReads(engine: EngineOptions): (text: string) => boolean {
+  const passes = passesById(engine.passIds);
+  return (text) => passes.some((p) => p.triggers.test(text)) || (engine.analysis !== false && PYTHON_TRIGGERS.test(text));
+}
+
 export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
   const tree = treeTarget(req, plan);
   const python: FileSummary[] = []; // every Python source, whatever happened to it
@@ -169,7 +186,11 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   }
 
   const pending = stopped() ? [] : tasks;
-  const pool = await convertFiles(pending, { engine: req.engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
+  // Repository-wide facts (import graph, star imports) for every file, before any is converted.
+  const indexStart = Date.now();
+  const engine = !plan.singleFile && pending.length > 0 ? { ...req.engine, project: buildProjectIndex(pending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
+  const indexMs = Date.now() - indexStart;
+  const pool = await convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
     let r = converted;
     if (tree) {
       const target = tree.rel(task.entry.rel);
@@ -252,6 +273,8 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     findings,
     analysedOther: otherAnalyses.length,
     pool,
+    entryFiles: results.filter((r) => r.entry).map((r) => r.rel),
+    indexMs,
   };
 }
 

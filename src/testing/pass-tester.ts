@@ -16,7 +16,7 @@
  *   (opt out with `crlf: false` where the case is about line endings itself);
  * - no two cases are the same.
  */
-import { convertSource, type SourceResult } from '../core/pipeline';
+import { convertSource, type FileProjectFacts, type SourceResult } from '../core/pipeline';
 import type { Pass } from '../core/pass';
 import { parse, syntaxErrors } from '../python/parser';
 
@@ -27,6 +27,8 @@ export interface CaseOptions {
   passes?: readonly Pass[];
   /** POSIX path of the file relative to the repository root (default `case.py`). */
   path?: string;
+  /** What the repository says about the file (default: none, the file alone). */
+  project?: FileProjectFacts;
 }
 
 export interface ValidCase extends CaseOptions {
@@ -57,6 +59,7 @@ export function convertWith(pass: Pass, code: string, opts: CaseOptions = {}): S
     unsafe: opts.unsafe,
     passOptions: { transferToNpu: opts.transferToNpu === true },
     path: opts.path ?? 'case.py',
+    ...(opts.project ? { project: opts.project } : {}),
   });
 }
 
@@ -94,7 +97,7 @@ function checkInvalid(pass: Pass, c: InvalidCase, code: string, output: string):
 export function runPassCases(pass: Pass, cases: Cases): void {
   const seen = new Set<string>();
   const key = (c: { code: string } & CaseOptions) =>
-    JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id), c.path ?? 'case.py']);
+    JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id), c.path ?? 'case.py', c.project ?? null]);
   const unique = (c: { code: string } & CaseOptions) => {
     const k = key(c);
     if (seen.has(k)) throw new Error(`duplicate case:\n${c.code}`);

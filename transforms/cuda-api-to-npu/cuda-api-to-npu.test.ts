@@ -7,6 +7,17 @@ runPassCases(cudaApiToNpu, {
   valid: [
     // no torch import: `torch` is not the module
     'torch.cuda.synchronize()\n',
+    // issue 10, item 7: a star import followed inside the repository that binds no torch
+    { code: 'from utils import *\nok = torch.cuda.is_available()\n', project: { stars: [{ module: 'utils', names: { np: 'numpy' } }] } },
+    // star-bound torch shadowed by the file's own binding, or by a local
+    { code: 'from utils import *\ntorch = load_backend()\nok = torch.cuda.is_available()\n', project: { stars: [{ module: 'utils', names: { torch: 'torch' } }] } },
+    'from utils import *\n\ndef f(torch):\n    return torch.cuda.is_available()\n',
+    // the star binds `th` to numpy, not torch
+    { code: 'from utils import *\nok = th.cuda.is_available()\n', project: { stars: [{ module: 'utils', names: { th: 'numpy' } }] } },
+    // only `torch` is assumed when a star import is not followed
+    'from utils import *\nok = th.cuda.is_available()\n',
+    // a star import inside a function binds nothing at module level
+    'def f():\n    from utils import *\n\nok = torch.cuda.is_available()\n',
     // comments, docstrings and strings that mention CUDA
     'import torch\n# torch.cuda.synchronize()\nx = 1\n',
     'import torch\n\ndef f():\n    """Calls torch.cuda.synchronize() on CUDA."""\n    return 1\n',
@@ -68,6 +79,38 @@ runPassCases(cudaApiToNpu, {
     'import torch\nimport torch_npu\ntorch.npu.set_device("npu:0")\n',
   ],
   invalid: [
+    // issue 10, item 7: torch bound only by a star import
+    {
+      name: 'star import followed in the repository: torch from utils',
+      code: 'from utils import *\nok = torch.cuda.is_available()\n',
+      output: 'from utils import *\nok = torch.npu.is_available()\n',
+      project: { stars: [{ module: 'utils', names: { torch: 'torch' } }] },
+      changes: ['torch.cuda.is_available → torch.npu.is_available (`torch` is torch, bound by `from utils import *`)'],
+    },
+    {
+      name: 'star import followed: an alias it exports',
+      code: 'from .common import *\n\ndef f():\n    th.cuda.synchronize()\n',
+      output: 'from .common import *\n\ndef f():\n    th.npu.synchronize()\n',
+      project: { stars: [{ module: '.common', names: { th: 'torch' } }] },
+      changes: ['torch.cuda.synchronize → torch.npu.synchronize (`th` is torch, bound by `from .common import *`)'],
+    },
+    {
+      name: 'star import not followed (no repository facts): a free torch is taken as torch',
+      code: 'from utils import *\nok = torch.cuda.is_available()\n',
+      output: 'from utils import *\nok = torch.npu.is_available()\n',
+      changes: [
+        'torch.cuda.is_available → torch.npu.is_available (`torch` taken as the torch module: the file binds it only through `from utils import *`, which was not followed)',
+      ],
+    },
+    {
+      name: 'star import of a package outside the repository: a free torch is taken as torch',
+      code: 'from pylab import *\nfrom utils import *\ntorch.cuda.synchronize()\n',
+      output: 'from pylab import *\nfrom utils import *\ntorch.npu.synchronize()\n',
+      project: { stars: [{ module: 'pylab', names: null }, { module: 'utils', names: {} }] },
+      changes: [
+        'torch.cuda.synchronize → torch.npu.synchronize (`torch` taken as the torch module: the file binds it only through `from pylab import *`, which was not followed)',
+      ],
+    },
     {
       name: 'the import is rewritten; a local name cuda that shadows it is not',
       code: 'from torch import cuda\n\ndef f(cuda):\n    cuda.synchronize()\n\ndef g():\n    cuda = other\n    cuda.synchronize()\n',

@@ -20,6 +20,10 @@
  *   module `torch.cuda` used as a value; an assignment into `torch.cuda.X`.
  * - manual: no twin (nvtx → torch_npu.npu.mstx, comm, jiterator, ...), `from torch.cuda import *`,
  *   an aliased import used with a member that has no twin.
+ * - manual, kept: `torch.cuda.is_available()` / `device_count()` / `is_initialized()` whose result
+ *   selects CUDA-only code (`"CUDAExecutionProvider"`, TensorRT, `paddlepaddle-gpu`, a Triton
+ *   kernel, ...; src/facts/cuda-only.ts, transforms/cuda-device-to-npu/cuda-only.ts): converted,
+ *   it would be true on an Ascend host and run that code there (ascend-facts §3.10, §1.13).
  */
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { Edit, FixSafety } from '../../src/core/edit';
@@ -27,9 +31,12 @@ import type { ImportStatement, ImportedName } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
 import { attributesAfter, indentAt, isAssignmentTarget, outermostAttribute } from '../../src/python/nodes';
 import { cudaTwin } from '../../src/facts/torch-cuda';
+import { CUDA_CHECK_MEMBERS } from '../../src/facts/cuda-only';
+import { cudaOnlyFlow, keptCheck } from '../cuda-device-to-npu/cuda-only';
 
 const ID = 'cuda-api-to-npu';
 const NO_TWIN = `${ID}/no-npu-twin`;
+const CUDA_ONLY = `${ID}/cuda-only-consumer`;
 
 export const cudaApiToNpu: Pass = {
   id: ID,
@@ -43,7 +50,7 @@ export const cudaApiToNpu: Pass = {
     }
     // chains through a name bound to the torch module: torch.cuda.X, th.cuda.X
     const torchNames = new Set(
-      ctx.bindings.imports.flatMap((s) => s.names).filter((n) => n.qualified === 'torch').map((n) => n.local),
+      ctx.bindings.boundNames().filter((n) => n.qualified === 'torch').map((n) => n.local),
     );
     for (const local of torchNames) {
       for (const ref of ctx.bindings.references(local)) {
@@ -60,6 +67,11 @@ function convertChain(ctx: PassContext, head: SyntaxNode, after: SyntaxNode[]): 
   const outer = outermostAttribute(head);
   const rest = after.slice(1).map((n) => n.text);
   const oldName = ['torch', 'cuda', ...rest].join('.');
+  const kept = keptCheckAt(ctx, rest, outer);
+  if (kept) {
+    ctx.report({ ruleId: CUDA_ONLY, ...kept, start: outer.startIndex, end: outer.endIndex });
+    return;
+  }
   const twin = cudaTwin(rest);
   if (twin.kind === 'none') {
     ctx.report({ ruleId: NO_TWIN, message: `${oldName} has no NPU twin`, start: outer.startIndex, end: outer.endIndex, hint: twin.hint });
@@ -147,7 +159,7 @@ function convertFromImport(ctx: PassContext, stmt: ImportStatement): void {
   }
 
   const good: { n: ImportedName; text: string; rename?: Edit; refEdits: Edit[]; unsafe?: string }[] = [];
-  const bad: { n: ImportedName; hint: string; at: SyntaxNode }[] = [];
+  const bad: { n: ImportedName; hint: string; at: SyntaxNode; message?: string }[] = [];
   for (const n of stmt.names) {
     const name = n.nameNode.text;
     const twin = cudaTwin([...moduleRest, name]);
@@ -186,7 +198,8 @@ function convertFromImport(ctx: PassContext, stmt: ImportStatement): void {
     return;
   }
   for (const b of bad) {
-    ctx.report({ ruleId: NO_TWIN, message: `${stmt.module}.${b.n.nameNode.text} has no NPU twin`, start: b.at.startIndex, end: b.at.endIndex, hint: b.hint });
+    const message = b.message ?? `${stmt.module}.${b.n.nameNode.text} has no NPU twin`;
+    ctx.report({ ruleId: b.message ? CUDA_ONLY : NO_TWIN, message, start: b.at.startIndex, end: b.at.endIndex, hint: b.hint });
   }
   if (good.length === 0) return;
   // Mixed: keep the names without a twin on the CUDA module, import the others from the NPU one.
@@ -233,7 +246,20 @@ function convertFromTorchImportCuda(ctx: PassContext, stmt: ImportStatement, n: 
 interface RefCheck {
   /** Renames of members used through the alias (`tc.CUDAGraph` → `tc.NPUGraph`). */
   edits: Edit[];
-  bad: { hint: string; at: SyntaxNode }[];
+  /** Uses that cannot be converted: no twin, or (with `message`) a check kept for CUDA-only code. */
+  bad: { hint: string; at: SyntaxNode; message?: string }[];
+}
+
+/**
+ * `torch.cuda.is_available()` (path `['is_available']`, `outer` the chain) whose result selects
+ * CUDA-only code: the record for keeping it, else null.
+ */
+function keptCheckAt(ctx: PassContext, path: string[], outer: SyntaxNode): { message: string; hint: string } | null {
+  if (path.length !== 1 || !CUDA_CHECK_MEMBERS.has(path[0])) return null;
+  const call = outer.parent?.type === 'call' && outer.parent.childForFieldName('function')?.id === outer.id ? outer.parent : null;
+  if (!call) return null;
+  const use = cudaOnlyFlow(ctx.root, ctx.bindings).use(call);
+  return use ? keptCheck(`torch.cuda.${path[0]}()`, use) : null;
 }
 
 /** Every use of the local name an import binds must have a twin for the import to be converted. */
@@ -243,6 +269,11 @@ function checkReferences(ctx: PassContext, n: ImportedName, basePath: string[]):
     if (ctx.bindings.resolve(ref) !== n.qualified) continue;
     const after = attributesAfter(ref);
     const path = [...basePath, ...after.map((a) => a.text)];
+    const kept = keptCheckAt(ctx, path, outermostAttribute(ref));
+    if (kept) {
+      out.bad.push({ ...kept, at: outermostAttribute(ref) });
+      continue;
+    }
     const twin = cudaTwin(path);
     if (twin.kind === 'none') {
       out.bad.push({ hint: twin.hint, at: outermostAttribute(ref) });
@@ -258,7 +289,8 @@ function checkReferences(ctx: PassContext, n: ImportedName, basePath: string[]):
 
 function reportKept(ctx: PassContext, stmt: ImportStatement, what: string, bad: RefCheck['bad']): void {
   for (const b of bad) {
-    ctx.report({ ruleId: NO_TWIN, message: `${b.at.text} (${what}) has no NPU twin`, start: b.at.startIndex, end: b.at.endIndex, hint: b.hint });
+    const message = b.message ?? `${b.at.text} (${what}) has no NPU twin`;
+    ctx.report({ ruleId: b.message ? CUDA_ONLY : NO_TWIN, message, start: b.at.startIndex, end: b.at.endIndex, hint: b.hint });
   }
   ctx.report({
     ruleId: NO_TWIN,

@@ -23,6 +23,10 @@ runPassCases(cudaDeviceToNpu, {
     'sys.stdout.write("cuda")\n',
     'self.log("device", "cuda")\n',
     'name = f"model_{\'cuda\' if gpu else \'cpu\'}.pt"\n',
+    // format text, exceptions built but not raised, containers in log calls
+    'msg = "Using {}".format("cuda")\nmsg = "Using %s" % "cuda"\nmsg = "%s on %s" % (name, "cuda")\nmsg = "device: " + "cuda"\n',
+    'err = ValueError("cuda")\nwarn_cls = UserWarning("cuda:0")\n',
+    'print(("cuda", n))\nlogger.info(["cuda:0", "cuda:1"])\n',
     // annotations
     'def f(d: Literal["cuda", "cpu"]) -> None:\n    pass\n',
     // the user's own names: attributes, variables, functions called cuda
@@ -44,6 +48,7 @@ runPassCases(cudaDeviceToNpu, {
     'import torch\ntorch.backends.cudnn.benchmark = True\ntorch.backends.cudnn.deterministic = False\n',
     // lists of accelerator names; attribute names in a tuple
     'SUPPORTED_DEVICES = ["cuda", "mps", "cpu"]\n',
+    'BACKENDS = ("cuda", "xpu")\nfor name in ["cuda", "cpu"]:\n    register(name)\n',
     'if k.startswith("_") or k in ("cuda", "training"):\n    pass\n',
     // strings that are not device strings
     'x = "Using CUDA device"\ny = "cudatoolkit"\nz = "cuda_version"\nw = "cuda is slow"\n',
@@ -58,6 +63,16 @@ runPassCases(cudaDeviceToNpu, {
     'x = x.to(other)\ny = y.to(self.device, non_blocking=True)\n',
     'for i in range(4):\n    x = x.to(i)\n',
     'import torch\nd = torch.device("npu", 0)\nx = x.to(d)\n',
+    // ints that already mean an NPU index: DDP device_ids / output_device, set_device, barrier (ascend-facts §3.7, §3.9)
+    'import os\nimport torch\nimport torch.distributed as dist\nlocal_rank = int(os.environ["LOCAL_RANK"])\ntorch.cuda.set_device(local_rank)\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=[local_rank], output_device=local_rank)\ndist.barrier(device_ids=[0])\n',
+    // int devices given to the user's own functions, torch.cuda.* indices, the generator
+    'import torch\nnet = Net(cfg, device=0)\nw = Worker(device_id=1)\nname = torch.cuda.get_device_name(device=0)\ng = torch.Generator(device=0)\n',
+    // torch.device / device= with values that are not ints
+    'import torch\n\ndef f(device, dev_name):\n    a = torch.device(device)\n    b = torch.device(dev_name)\n    return torch.zeros(2, device=device)\n',
+    'import torch\nd = torch.device(args.device)\nt = torch.ones(1, device=torch.device("npu", 0))\nu = x.new_zeros(3, device=x.device)\n',
+    'import torch\nfor i in range(4):\n    t = torch.zeros(1, device=i)\n',
+    // an attribute the file gives a device, not an index
+    'import torch\n\nclass T:\n    def __init__(self):\n        self.dev = torch.device("npu")\n\n    def run(self, x):\n        return x.to(self.dev)\n',
     // already migrated
     'import torch\nimport torch_npu\nx = x.npu()\nok = x.is_npu\nd = torch.device("npu:0")\n',
     'x = x.to(f"npu:{rank}")\ny = y.to("npu")\nz = torch.zeros(2, device="npu:1")\n',
@@ -253,6 +268,67 @@ runPassCases(cudaDeviceToNpu, {
       code: 'def move(x, local_rank: int):\n    return x.to(local_rank)\n',
       output: 'def move(x, local_rank: int):\n    return x.to(f"npu:{local_rank}")\n',
     },
+    {
+      name: 'device = 0 feeding .to() and torch.device()',
+      code: 'import torch\ndevice = 0\nd = torch.device(device)\nx = x.to(device)\nc = torch.device(1)\n',
+      output: 'import torch\ndevice = 0\nd = torch.device(f"npu:{device}")\nx = x.to(f"npu:{device}")\nc = torch.device("npu:1")\n',
+      changes: [
+        'torch.device(device) → torch.device(f"npu:{device}") (integer device)',
+        '.to(device) → .to(f"npu:{device}") (integer device)',
+        'torch.device(1) → torch.device("npu:1") (integer device)',
+      ],
+    },
+    {
+      name: 'torch.device through aliases',
+      code: 'import os\nimport torch as th\nfrom torch import device as D\nrank = int(os.environ["LOCAL_RANK"])\na = th.device(rank)\nb = D(rank)\n',
+      output: 'import os\nimport torch as th\nfrom torch import device as D\nrank = int(os.environ["LOCAL_RANK"])\na = th.device(f"npu:{rank}")\nb = D(f"npu:{rank}")\n',
+    },
+    {
+      name: 'LOCAL_RANK as device= of torch factories and Tensor.new_*',
+      code: 'import os\nimport torch\nlocal_rank = int(os.environ["LOCAL_RANK"])\nt = torch.zeros(2, device=local_rank)\nr = torch.arange(8, dtype=torch.long, device=local_rank)\nn = t.new_ones(3, device=local_rank)\n',
+      output: 'import os\nimport torch\nlocal_rank = int(os.environ["LOCAL_RANK"])\nt = torch.zeros(2, device=f"npu:{local_rank}")\nr = torch.arange(8, dtype=torch.long, device=f"npu:{local_rank}")\nn = t.new_ones(3, device=f"npu:{local_rank}")\n',
+      changes: [
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+        'device=local_rank → device=f"npu:{local_rank}" (integer device)',
+      ],
+    },
+    {
+      name: 'argparse --local_rank type=int default=0: torch.device and FSDP device_id (init_process_group keeps its int: an accelerator index where PyTorch takes an int)',
+      code: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=args.local_rank)\nd = torch.device(args.local_rank)\nm = FSDP(m, device_id=args.local_rank)\n',
+      output: 'import argparse\nimport torch\nimport torch.distributed as dist\nfrom torch.distributed.fsdp import FullyShardedDataParallel as FSDP\np = argparse.ArgumentParser()\np.add_argument("--local_rank", type=int, default=0)\nargs = p.parse_args()\ndist.init_process_group("hccl", device_id=args.local_rank)\nd = torch.device(f"npu:{args.local_rank}")\nm = FSDP(m, device_id=f"npu:{args.local_rank}")\n',
+      changes: [
+        'torch.device(args.local_rank) → torch.device(f"npu:{args.local_rank}") (integer device)',
+        'device_id=args.local_rank → device_id=f"npu:{args.local_rank}" (integer device)',
+      ],
+    },
+    {
+      name: 'an attribute the file assigns only ints is an int',
+      code: 'import os\n\nclass Trainer:\n    def __init__(self):\n        self.local_rank = int(os.environ["LOCAL_RANK"])\n\n    def step(self, x):\n        return x.to(self.local_rank)\n',
+      output: 'import os\n\nclass Trainer:\n    def __init__(self):\n        self.local_rank = int(os.environ["LOCAL_RANK"])\n\n    def step(self, x):\n        return x.to(f"npu:{self.local_rank}")\n',
+    },
+    {
+      name: 'an attribute also bound by unpacking, or given None, stays unknown',
+      code: 'class A:\n    def __init__(self, a):\n        self.rank = 0\n        self.rank, self.size = a\n        self.gpu = None\n        self.gpu = 0\n\n    def f(self, x):\n        return x.to(self.rank), x.to(self.gpu)\n',
+      output: 'class A:\n    def __init__(self, a):\n        self.rank = 0\n        self.rank, self.size = a\n        self.gpu = None\n        self.gpu = 0\n\n    def f(self, x):\n        return x.to(self.rank), x.to(self.gpu)\n',
+      manual: ['[unsafe] .to(self.rank) → .to(f"npu:{self.rank}") (integer device?)', '[unsafe] .to(self.gpu) → .to(f"npu:{self.gpu}") (integer device?)'],
+    },
+    {
+      name: 'torch.device of an index-like parameter or an int option that may be None is unsafe',
+      code: 'import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument("--gpu", type=int, default=None)\nargs = p.parse_args()\ng = torch.device(args.gpu)\n\ndef setup(local_rank):\n    return torch.device(local_rank), torch.empty(1, device=local_rank)\n',
+      output: 'import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument("--gpu", type=int, default=None)\nargs = p.parse_args()\ng = torch.device(args.gpu)\n\ndef setup(local_rank):\n    return torch.device(local_rank), torch.empty(1, device=local_rank)\n',
+      manual: [
+        '[unsafe] torch.device(args.gpu) → torch.device(f"npu:{args.gpu}") (integer device?)',
+        '[unsafe] torch.device(local_rank) → torch.device(f"npu:{local_rank}") (integer device?)',
+        '[unsafe] device=local_rank → device=f"npu:{local_rank}" (integer device?)',
+      ],
+    },
+    {
+      name: 'the unknown torch.device int with --unsafe',
+      code: 'import torch\n\ndef setup(local_rank):\n    return torch.device(local_rank)\n',
+      output: 'import torch\n\ndef setup(local_rank):\n    return torch.device(f"npu:{local_rank}")\n',
+      unsafe: true,
+    },
     // --- device tests ---
     {
       name: 'device.type comparisons',
@@ -348,6 +424,48 @@ runPassCases(cudaDeviceToNpu, {
       code: 'if backend == "cuda":\n    run("cuda")\n',
       output: 'if backend == "npu":\n    run("npu")\n',
       unsafe: true,
+    },
+    {
+      name: 'a device string in a tuple of call arguments is unsafe, never silent (rpc.remote)',
+      code: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\ns = rpc.remote(worker, Shard, args=(f"cuda:{i}", n))\n',
+      output: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\ns = rpc.remote(worker, Shard, args=(f"cuda:{i}", n))\n',
+      manual: [
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a tuple)',
+        '[unsafe] f"cuda:{i}" → f"npu:{i}" (role not shown: element of a tuple)',
+      ],
+    },
+    {
+      name: 'the rpc.remote tuple with --unsafe',
+      code: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("cuda:0",) + args)\n',
+      output: 'import torch.distributed.rpc as rpc\nr = rpc.remote(worker, Shard, args=("npu:0",) + args)\n',
+      unsafe: true,
+    },
+    {
+      name: 'indexed devices in a list are devices, not names: unsafe',
+      code: 'DEVICES = ["cuda:0", "cuda:1"]\nplan = [("cuda:0", 4), ("cpu", 1)]\nmixed = ["cuda:1", "cpu"]\n',
+      output: 'DEVICES = ["cuda:0", "cuda:1"]\nplan = [("cuda:0", 4), ("cpu", 1)]\nmixed = ["cuda:1", "cpu"]\n',
+      manual: [
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a list)',
+        '[unsafe] "cuda:1" → "npu:1" (role not shown: element of a list)',
+        '[unsafe] "cuda:0" → "npu:0" (role not shown: element of a tuple)',
+        '[unsafe] "cuda:1" → "npu:1" (role not shown: element of a list)',
+      ],
+    },
+    {
+      name: 'a one-name tuple and a template that builds a device are not text',
+      code: 'KINDS = ("cuda",)\nname = "{}:{}".format("cuda", rank)\nother = "%s:%d" % ("cuda", rank)\n',
+      output: 'KINDS = ("cuda",)\nname = "{}:{}".format("cuda", rank)\nother = "%s:%d" % ("cuda", rank)\n',
+      manual: [
+        '[unsafe] "cuda" → "npu" (role not shown: element of a tuple)',
+        '[unsafe] "cuda" → "npu" (role not shown: argument of "{}:{}".format())',
+        '[unsafe] "cuda" → "npu" (role not shown: element of a tuple)',
+      ],
+    },
+    {
+      name: 'device_ids= of DistributedDataParallel takes devices',
+      code: 'import torch\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=["cuda:0"])\n',
+      output: 'import torch\nm = torch.nn.parallel.DistributedDataParallel(m, device_ids=["npu:0"])\n',
+      changes: ['"cuda:0" → "npu:0" (device_ids=)'],
     },
     {
       name: 'dict keys and other names are unsafe',

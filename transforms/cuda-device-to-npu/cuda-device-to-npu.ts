@@ -8,6 +8,8 @@
  *   torch.load(f, map_location={"cuda:0": "cpu"})        → {"cuda:0": "cpu", "npu:0": "cpu"}
  *   torch.autocast("cuda"), device_type="cuda"           → torch.autocast("npu"), device_type="npu"
  *   x.to(0), model.to(args.gpu)  (args.gpu: type=int)    → x.to("npu:0"), model.to(f"npu:{args.gpu}")
+ *   torch.device(local_rank), torch.zeros(n, device=r)   → torch.device(f"npu:{local_rank}"), device=f"npu:{r}"
+ *   FSDP(m, device_id=r)  (r = int(os.environ[...]))     → FSDP(m, device_id=f"npu:{r}")
  *   device.type == "cuda", str(d).startswith("cuda")     → "npu"
  *   device = "cuda", --device default="cuda"             → "npu"
  *   os.environ["CUDA_VISIBLE_DEVICES"]                   → os.environ["ASCEND_RT_VISIBLE_DEVICES"]
@@ -22,9 +24,10 @@
  * a device test (`device.type == "cuda"`), a value given to a name that names a device
  * (`device`, `self.device`, `cfg.MODEL.DEVICE`, `--device`), or a `"cuda" if c else
  * "cpu"` choice. Only the four letters `cuda` are edited. Elsewhere (`backend == "cuda"`,
- * `run("cuda")`) the string is listed as unsafe. Never touched, never listed: comments,
- * docstrings, text given to print/log/warnings/raise/help=, strings inside f-string
- * interpolations, annotations, lists of accelerator names, and the arguments of
+ * `run("cuda")`, `rpc.remote(w, S, args=("cuda:0",) + a)`) the string is listed as unsafe:
+ * never silent. Never touched, never listed: comments, docstrings, text given to
+ * print/log/warnings/raise/help=, exceptions, parts of a text template (`"on %s" % "cuda"`),
+ * strings inside f-string interpolations, annotations, lists of names, and the arguments of
  * `torch.Generator(...)` (the generator-to-cpu pass owns them). `torch.cuda.*` belongs
  * to cuda-api-to-npu; `torch.backends.cudnn` is valid on NPU.
  *
@@ -35,9 +38,20 @@
  * is a module (`import X`) or a torch module. A `.cuda` that is not called (`args.cuda`,
  * `self.cuda = torch.cuda.is_available()`) is the user's attribute and keeps its name.
  *
- * Integer devices (`x.to(0)`) become `"npu:N"` / `f"npu:{v}"` where the value is known
- * to be an int; a value that only looks like an index (`local_rank` parameter,
- * `args.gpu` that may be None) is listed as unsafe; others are left alone.
+ * CUDA-only consumers (cuda-only.ts, src/facts/cuda-only.ts; ascend-facts §3.10): an `is_cuda`
+ * or device test whose result selects Triton / CuPy / custom CUDA kernels or a GPU build is
+ * kept and listed (`cuda-only-consumer`); a device string given to a non-torch library
+ * (TensorRT, onnxruntime, ...) or used in a branch / function that runs TensorRT or a
+ * kernel is kept and listed (`cuda-only-device`).
+ *
+ * Integer devices (`x.to(0)`, `torch.device(r)`, `device=r` of torch factories and
+ * `Tensor.new_*`, `device_id=r` of FSDP (not init_process_group, see INT_DEVICE_ID_CALLS): plain PyTorch reads a lone
+ * int as a CUDA device, transfer_to_npu rewrites these to `'npu:{i}'`, §2.3) become
+ * `"npu:N"` / `f"npu:{v}"` where the value is known to be an int (also an attribute the
+ * file assigns only ints); a value that only looks like an index (`local_rank` parameter,
+ * `args.gpu` that may be None) is listed as unsafe; others are left alone. One form for
+ * every consumer: the string transfer_to_npu passes, with no `torch` name needed.
+ * `device_ids=[r]`, `output_device=r`, `set_device(r)` take an NPU index as is (§3.7, §3.9).
  */
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { Edit, FixSafety } from '../../src/core/edit';
@@ -46,6 +60,7 @@ import { argparseOptions, type ArgOption } from '../../src/python/argparse';
 import { envNameSites } from '../../src/python/environ';
 import { callArgs, callOf, chainHead, isAssignmentTarget, stringLiteral, unparen, walkNamed } from '../../src/python/nodes';
 import { CUDA_ENV_TWINS, ENV_NOTES } from '../../src/facts/env-vars';
+import type { CudaOnlyConsumer } from '../../src/facts/cuda-only';
 import {
   DEVICE_CALL_KEYWORDS,
   DEVICE_KEYWORDS,
@@ -53,11 +68,15 @@ import {
   DEVICE_MODULES,
   DEVICE_POSITIONAL,
   GENERATOR,
+  INT_DEVICE_FUNCTIONS,
+  INT_DEVICE_ID_CALLS,
   INT_DEVICE_METHODS,
+  INT_DEVICE_TENSOR_METHODS,
   TORCH_DEVICE_CLASSES,
 } from '../../src/facts/torch-devices';
 import { IntOracle, lastName, nameBindings, namesDevice } from './values';
 import { nodesOfType } from '../../src/python/tree-cache';
+import { cudaOnlyFlow, keptCheck, type CudaOnlyFlow } from './cuda-only';
 
 const ID = 'cuda-device-to-npu';
 const RULE = {
@@ -68,6 +87,8 @@ const RULE = {
   unknownRole: `${ID}/unknown-role`,
   mapLocationKey: `${ID}/map-location-key`,
   intDevice: `${ID}/int-device`,
+  cudaOnly: `${ID}/cuda-only-consumer`,
+  cudaOnlyDevice: `${ID}/cuda-only-device`,
   env: `${ID}/env-var`,
   noEnvTwin: `${ID}/no-env-twin`,
 } as const;
@@ -90,7 +111,8 @@ export const cudaDeviceToNpu: Pass = {
   id: ID,
   summary: '.cuda() → .npu(), is_cuda → is_npu, "cuda" device strings and int devices → npu, CUDA_* env vars → Ascend twins',
   levels: ['safe', 'unsafe', 'manual'],
-  triggers: /cuda|CUDA|VISIBLE_DEVICES|\.\s*to(_empty)?\s*\(/,
+  // `.to(`, `device=` / `device_id=` / `torch.device(` (int devices), `from torch import device as D`
+  triggers: /cuda|CUDA|VISIBLE_DEVICES|\.\s*to(_empty)?\s*\(|\bdevice(_id)?\s*[=(]|\bimport\b.*\bdevice\b/,
   run(ctx) {
     const run = new Run(ctx);
     run.cudaAttributes();
@@ -117,9 +139,14 @@ class Run {
   private readonly following = new Set<number>();
   private readonly refs = new Map<string, SyntaxNode[]>();
   private importedNames?: Set<string>;
+  private cudaOnlyFlow?: CudaOnlyFlow;
 
   constructor(private readonly ctx: PassContext) {
-    this.ints = new IntOracle(ctx.bindings, () => this.options());
+    this.ints = new IntOracle(ctx.bindings, () => this.options(), ctx.root);
+  }
+
+  private get cudaOnly(): CudaOnlyFlow {
+    return (this.cudaOnlyFlow ??= cudaOnlyFlow(this.ctx.root, this.ctx.bindings));
   }
 
   // ---------------------------------------------------------------- .cuda() / .is_cuda
@@ -156,6 +183,14 @@ class Run {
 
       const newName = isMethod ? 'npu' : 'is_npu';
       const recv = short(obj.text, 30);
+      if (!isMethod) {
+        // `if x.is_cuda: triton_kernel[grid](...)`: the check stays a CUDA check (cuda-only.ts)
+        const use = this.cudaOnly.use(attr);
+        if (use) {
+          this.ctx.report({ ruleId: RULE.cudaOnly, ...keptCheck(`${recv}.is_cuda`, use), start: attr.startIndex, end: attr.endIndex });
+          continue;
+        }
+      }
       const argsShown = call ? (call.childForFieldName('arguments')?.namedChildCount ? '(...)' : '()') : '';
       const message = `${recv}.${name}${argsShown} → ${recv}.${newName}${argsShown}`;
       const edits: Edit[] = [{ start: ident.startIndex, end: ident.endIndex, content: newName }];
@@ -224,7 +259,7 @@ class Run {
     const head = chainHead(n);
     if (!head) return 'value';
     // only a name some import binds can resolve to anything but a local value
-    this.importedNames ??= new Set(this.ctx.bindings.imports.flatMap((s) => s.names.map((x) => x.local)));
+    this.importedNames ??= new Set(this.ctx.bindings.importedNames); // star-bound module names included
     if (!this.importedNames.has(head.text) && !this.relativeImports().has(head.text)) return 'value';
     const q = this.ctx.bindings.qualify(n);
     if (q !== null) {
@@ -281,6 +316,7 @@ class Run {
       this.mapLocationKey(root, role.pair, role.dict);
       return;
     }
+    if (this.keptForCudaOnly(s, root, role.label)) return;
     const before = short(s.text, 40);
     const after = short(s.text.slice(0, cudaAt - s.startIndex) + 'npu' + s.text.slice(cudaAt + 4 - s.startIndex), 40);
     const safe = role.level === 'safe';
@@ -292,6 +328,56 @@ class Run {
       fix: { edits: [{ start: cudaAt, end: cudaAt + 4, content: 'npu' }], safety: safe ? 'safe' : 'unsafe' },
       hint: safe ? undefined : UNSAFE_STRING_HINT,
     });
+  }
+
+  /**
+   * A device string that must stay CUDA (transforms/cuda-device-to-npu/cuda-only.ts): a device
+   * test whose result selects CUDA-only code, a device given to a non-torch library
+   * (`torch_tensorrt.Input(device="cuda")`, directly or through a name), or a device in a branch
+   * or function that runs TensorRT / Triton / CuPy / ... code. Reports it and returns true.
+   */
+  private keptForCudaOnly(s: SyntaxNode, root: SyntaxNode, label: string): boolean {
+    const text = short(s.text, 40);
+    if (label === 'device test') {
+      const check = deviceTestNode(root);
+      const use = check ? this.cudaOnly.use(check) : null;
+      if (use) {
+        this.ctx.report({ ruleId: RULE.cudaOnly, ...keptCheck(`${short(check!.text, 40)}`, use), start: s.startIndex, end: s.endIndex });
+        return true;
+      }
+    }
+    let callee: { consumer: CudaOnlyConsumer; at: SyntaxNode } | null = null;
+    const p = root.parent!;
+    const call = p.type === 'argument_list' ? p.parent : p.type === 'keyword_argument' ? p.parent?.parent : null;
+    if (call?.type === 'call') {
+      const c = this.cudaOnly.deviceCallee(call);
+      if (c) callee = { consumer: c, at: call.childForFieldName('function')! };
+    } else if (p.type === 'assignment' && p.childForFieldName('right')?.id === root.id) {
+      callee = this.cudaOnly.nameUsedByDeviceCallee(p.childForFieldName('left')!);
+      if (callee) callee = { consumer: callee.consumer, at: callee.at.childForFieldName('function') ?? callee.at };
+    }
+    if (callee) {
+      this.ctx.report({
+        ruleId: RULE.cudaOnlyDevice,
+        message: `${text} kept: a device for ${callee.consumer.library} (${short(callee.at.text, 40)}), not a torch device`,
+        start: s.startIndex,
+        end: s.endIndex,
+        hint: `this library takes its own device names and cannot take an NPU; ${callee.consumer.alternative}`,
+      });
+      return true;
+    }
+    const block = this.cudaOnly.enclosingCudaOnly(s);
+    if (block) {
+      this.ctx.report({
+        ruleId: RULE.cudaOnlyDevice,
+        message: `${text} kept: the device of code that runs ${block.consumer.name} (${short(block.at.text, 40)}), which cannot take an NPU`,
+        start: s.startIndex,
+        end: s.endIndex,
+        hint: `the tensors here feed ${block.consumer.name}; ${block.consumer.alternative}`,
+      });
+      return true;
+    }
+    return false;
   }
 
   /** What the device expression `root` (holding the string `s`) is used for. */
@@ -308,7 +394,7 @@ class Run {
       case 'list':
       case 'tuple':
       case 'set':
-        return this.elementRole(p);
+        return this.elementRole(s, p);
       case 'assignment': {
         const left = p.childForFieldName('left')!;
         if (this.targetNamesDevice(left)) return { level: 'safe', label: `assigned to ${short(left.text, 30)}` };
@@ -430,8 +516,12 @@ class Run {
     return { level: 'unsafe', label: other ? `compared with ${short(other.text, 30)}` : 'comparison' };
   }
 
-  /** A string in a list/tuple/set: a device test, argparse choices of a device option, or a list of names (left alone). */
-  private elementRole(container: SyntaxNode): Role {
+  /**
+   * A string in a list/tuple/set: a device test, argparse choices of a device option,
+   * `device_ids=[...]`, a list of names (left alone), format arguments (text), or else an
+   * element whose consumer the code does not show (`rpc.remote(w, f, args=("cuda:0",) + a)`): unsafe.
+   */
+  private elementRole(s: SyntaxNode, container: SyntaxNode): Role {
     let c = container;
     while (c.parent?.type === 'parenthesized_expression') c = c.parent;
     const p = c.parent;
@@ -440,11 +530,35 @@ class Run {
       const k = operands.findIndex((o) => o.id === c.id);
       if (k > 0 && /^(not )?in$/.test(ops[k - 1]) && this.deviceIsh(operands[k - 1])) return { level: 'safe', label: 'device test' };
     }
-    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.text === 'choices') {
-      const opt = this.argOption(p.parent!.parent!);
-      if (opt && opt.dest && namesDevice(opt.dest)) return { level: 'safe', label: `${opt.flags[0] ?? opt.dest} choices` };
+    if (p?.type === 'keyword_argument') {
+      const kw = p.childForFieldName('name')?.text;
+      if (kw === 'choices') {
+        const opt = this.argOption(p.parent!.parent!);
+        if (opt && opt.dest && namesDevice(opt.dest)) return { level: 'safe', label: `${opt.flags[0] ?? opt.dest} choices` };
+      }
+      // DistributedDataParallel(device_ids=[...]): transfer_to_npu rewrites its strings too (ascend-facts §2.3)
+      if (kw === 'device_ids') return { level: 'safe', label: 'device_ids=' };
     }
-    return { level: 'skip' };
+    if (this.isNameList(container)) return { level: 'skip' };
+    // the outermost container: `print(("cuda", n))`, `"%s on %s" % ("model", "cuda")`
+    let outer = c;
+    while (outer.parent && /^(list|tuple|set|parenthesized_expression)$/.test(outer.parent.type)) outer = outer.parent;
+    if (this.isText(s, outer)) return { level: 'skip' };
+    return { level: 'unsafe', label: `element of a ${container.type}` };
+  }
+
+  /**
+   * A list of names (`["cuda", "mps", "cpu"]`, `("cuda", "training")`): two or more plain
+   * strings, none of them an indexed device (`"cuda:0"` is a device, not a name).
+   */
+  private isNameList(container: SyntaxNode): boolean {
+    const items = container.namedChildren.filter((n) => n.type !== 'comment');
+    if (items.length < 2) return false;
+    return items.every((n) => {
+      const lit = n.type === 'string' ? stringLiteral(n) : null;
+      if (!lit || n.descendantsOfType('interpolation').length > 0) return false;
+      return !/^[a-z]+:/.test(this.ctx.source.slice(lit.contentStart, lit.contentEnd));
+    });
   }
 
   private targetNamesDevice(left: SyntaxNode): boolean {
@@ -578,6 +692,10 @@ class Run {
     }
     const p = root.parent!;
     if (p.type === 'expression_statement') return true;
+    // `"Using %s" % "cuda"`, `"%s on %s" % (name, "cuda")`, `"device: " + "cuda"`: parts of a text
+    if (p.type === 'binary_operator' && p.childForFieldName('right')?.id === root.id && /^[%+]$/.test(p.childForFieldName('operator')?.text ?? '')) {
+      return isTextTemplate(p.childForFieldName('left')!);
+    }
     if (p.type === 'assert_statement' && p.namedChildren[0]?.id !== root.id) return true;
     let call: SyntaxNode | null = null;
     if (p.type === 'argument_list') call = p.parent;
@@ -587,6 +705,11 @@ class Run {
     }
     if (!call || call.type !== 'call') return false;
     if (call.parent?.type === 'raise_statement') return true;
+    const fn = call.childForFieldName('function')!;
+    // `"Using {}".format("cuda")`: an argument of a text template (`"{}:{}".format("cuda", i)` is a device)
+    if (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'format') return isTextTemplate(fn.childForFieldName('object')!);
+    // an exception built and not raised here: `err = ValueError("cuda")`
+    if (fn.type === 'identifier' && /(Error|Exception|Warning)$/.test(fn.text)) return true;
     return this.isLogCall(call);
   }
 
@@ -642,11 +765,57 @@ class Run {
       }
       const kw = args.keywords.get('device')?.value;
       if (kw) candidates.push(kw);
-      for (const arg of candidates) this.intDevice(arg, ident.text);
+      for (const arg of candidates) this.intDevice(arg, { before: `.${ident.text}(`, after: ')', consumer: 'to' });
+    }
+    this.otherIntDevices();
+  }
+
+  /**
+   * `torch.device(i)`, `torch.zeros(n, device=i)`, `x.new_zeros(n, device=i)`,
+   * `FSDP(m, device_id=i)` (not init_process_group's, see INT_DEVICE_ID_CALLS): plain PyTorch
+   * reads the int as a CUDA device; transfer_to_npu rewrites the keyword ones to
+   * `'npu:{i}'` (src/facts/torch-devices.ts). `device_ids=[i]`, `output_device=i` and
+   * `torch.cuda.set_device(i)` take an index on NPU too (ascend-facts §3.7, §3.9) and stay.
+   */
+  private otherIntDevices(): void {
+    const aliases = this.ctx.bindings.imports.flatMap((st) => st.names.filter((x) => x.qualified === 'torch.device').map((x) => x.local));
+    const names = ['device', 'device_id', ...aliases.filter((a) => /^\w+$/.test(a) && a !== 'device')];
+    const re = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+    for (let m = re.exec(this.ctx.source); m; m = re.exec(this.ctx.source)) {
+      const ident = this.ctx.root.descendantForIndex(m.index, m.index + m[0].length);
+      if (ident.type !== 'identifier') continue;
+      const p = ident.parent;
+      if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === ident.id) {
+        const call = p.parent?.parent;
+        const value = p.childForFieldName('value');
+        if (call?.type !== 'call' || !value || !this.takesIntDevice(call, ident.text)) continue;
+        this.intDevice(value, { before: `${ident.text}=`, after: '', consumer: ident.text === 'device' ? 'device=' : 'device_id=' });
+        continue;
+      }
+      // torch.device(i): the callee ends at this name
+      const fn = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === ident.id ? p : ident;
+      const call = fn.parent;
+      if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
+      if (this.ctx.bindings.qualify(fn) !== 'torch.device') continue;
+      const args = callArgs(call);
+      if (args.positional.length !== 1 || args.keywords.size > 0 || this.insideGenerator(call)) continue;
+      this.intDevice(args.positional[0], { before: `${short(fn.text, 20)}(`, after: ')', consumer: 'torch.device' });
     }
   }
 
-  private intDevice(arg: SyntaxNode, method: string): void {
+  /** Does `call` read an int given to its `keyword` (`device` / `device_id`) as a CUDA device? */
+  private takesIntDevice(call: SyntaxNode, keyword: string): boolean {
+    if (this.insideGenerator(call)) return false;
+    const fn = call.childForFieldName('function')!;
+    const q = this.ctx.bindings.qualify(fn);
+    if (keyword === 'device_id') return q !== null && INT_DEVICE_ID_CALLS.has(q);
+    if (q !== null) return INT_DEVICE_FUNCTIONS.has(q);
+    if (fn.type !== 'attribute' || !INT_DEVICE_TENSOR_METHODS.has(fn.childForFieldName('attribute')!.text)) return false;
+    const kind = this.receiverKind(fn.childForFieldName('object')!);
+    return kind === 'value' || kind === 'torch-class';
+  }
+
+  private intDevice(arg: SyntaxNode, site: { before: string; after: string; consumer: 'to' | 'torch.device' | 'device=' | 'device_id=' }): void {
     const intness = this.ints.intness(arg);
     if (intness === 'no') return;
     const q = this.quoteFor(arg);
@@ -668,15 +837,19 @@ class Run {
       ];
     }
     const safe = intness === 'int';
+    const why = {
+      to: 'on NPU Tensor.to(int) fails (ascend-facts §1.13)',
+      'torch.device': 'torch.device(int) is a CUDA device in PyTorch',
+      'device=': 'an int device= is a CUDA device in PyTorch (transfer_to_npu rewrites it, ascend-facts §2.3)',
+      'device_id=': 'an int device_id= is a CUDA device in PyTorch (transfer_to_npu rewrites it, ascend-facts §2.3)',
+    }[site.consumer];
     this.ctx.report({
       ruleId: RULE.intDevice,
-      message: `.${method}(${short(text, 30)}) → .${method}(${short(shown, 40)}) (${safe ? 'integer device' : 'integer device?'})`,
+      message: `${site.before}${short(text, 30)}${site.after} → ${site.before}${short(shown, 40)}${site.after} (${safe ? 'integer device' : 'integer device?'})`,
       start: arg.startIndex,
       end: arg.endIndex,
       fix: { edits, safety: safe ? 'safe' : 'unsafe', operation: 'MODIFY' },
-      hint: safe
-        ? undefined
-        : `${this.ints.describe(arg)}; on NPU Tensor.to(int) fails (ascend-facts §1.13), so pass ${short(shown, 40)} when it is a device index`,
+      hint: safe ? undefined : `${this.ints.describe(arg)}; ${why}, so pass ${short(shown, 40)} when it is a device index`,
     });
   }
 
@@ -787,11 +960,41 @@ function climbDeviceExpression(s: SyntaxNode): { root: SyntaxNode; pairedWithHos
   return { root: node, pairedWithHost };
 }
 
+/**
+ * A string literal that is text for people once formatted: its words, with the
+ * placeholders (`%s`, `%(x)d`, `{}`, `{0:>4}`) taken out, still have a space or two letters in a row.
+ */
+function isTextTemplate(node: SyntaxNode): boolean {
+  const n = unparen(node);
+  if (n.type !== 'string' && n.type !== 'concatenated_string') return false;
+  const parts = n.type === 'string' ? [n] : n.namedChildren.filter((c) => c.type === 'string');
+  const text = parts
+    .map((part) => {
+      const lit = stringLiteral(part);
+      return lit ? part.text.slice(lit.contentStart - part.startIndex, lit.contentEnd - part.startIndex) : '';
+    })
+    .join('')
+    .replace(/%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[a-zA-Z%]/g, '')
+    .replace(/\{[^{}]*\}/g, '');
+  return /\s|[A-Za-z]{2}/.test(text);
+}
+
 /** The function (or lambda, or module) whose local variables include a name bound at `node`. */
 function enclosingFunction(node: SyntaxNode): SyntaxNode {
   let p = node.parent;
   while (p && p.type !== 'function_definition' && p.type !== 'lambda' && p.type !== 'module') p = p.parent;
   return p ?? node;
+}
+
+/** The test a device string in a device-test role belongs to: the comparison, or the `.startswith(...)` call. */
+function deviceTestNode(root: SyntaxNode): SyntaxNode | null {
+  let p = root.parent;
+  if (p?.type === 'argument_list') return p.parent?.type === 'call' ? p.parent : null;
+  if (p && /^(list|tuple|set)$/.test(p.type)) {
+    p = p.parent;
+    while (p?.type === 'parenthesized_expression') p = p.parent;
+  }
+  return p?.type === 'comparison_operator' ? p : null;
 }
 
 /** Index of `arg` among the positional arguments of an argument list (-1 after a `*args`). */

@@ -6,7 +6,8 @@
 import type { Bindings } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
 import { isIntOption, type ArgOption } from '../../src/python/argparse';
-import { callArgs, unparen } from '../../src/python/nodes';
+import { callArgs, isAssignmentTarget, unparen } from '../../src/python/nodes';
+import { ValueFlow } from '../nccl-to-hccl/value-flow';
 import { perTree } from '../../src/python/tree-cache';
 import { INT_RETURNING } from '../../src/facts/torch-devices';
 
@@ -219,10 +220,14 @@ export class IntOracle {
   private readonly optionCache = new Map<string, { known: boolean } | undefined>();
   private readonly seen = new Set<number>();
 
+  private flow?: ValueFlow;
+
   constructor(
     private readonly bindings: Bindings,
     /** The file's argparse options (computed once, shared with the pass). */
     private readonly options: () => ArgOption[],
+    /** The file's tree, for the attribute assignments (value-flow.ts). */
+    private readonly root?: SyntaxNode,
   ) {}
 
   /** Is `node` an int: a literal, `int(...)`, an argparse `type=int` option, a rank, a name bound only to such values? */
@@ -266,6 +271,8 @@ export class IntOracle {
         const attr = n.childForFieldName('attribute')!.text;
         const opt = this.intOption(n);
         if (opt) return opt.known ? 'int' : 'maybe';
+        const assigned = this.attributeIntness(n, depth);
+        if (assigned !== undefined) return assigned;
         return isIndexLike(attr) ? 'maybe' : 'no';
       }
       case 'identifier': {
@@ -297,6 +304,29 @@ export class IntOracle {
       default:
         return 'no';
     }
+  }
+
+  /**
+   * `self.local_rank` where the file gives that attribute only plain assignments
+   * (`self.local_rank = int(os.environ["LOCAL_RANK"])`): the int-ness of their values.
+   * Undefined when the file does not assign it, or also binds it another way
+   * (`self.a, self.b = ...`, `self.a += n`, `for self.a in ...`), or assigns a value
+   * that is surely not an int (a string, None, a device): then the name decides, as before.
+   */
+  private attributeIntness(n: SyntaxNode, depth: number): Intness | undefined {
+    if (!this.root) return undefined;
+    this.flow ??= new ValueFlow(this.root);
+    const values = this.flow.assignedToAttribute(n);
+    if (values.length === 0) return undefined;
+    for (const a of this.flow.sameAttribute(n)) {
+      const p = a.parent;
+      const plain = p?.type === 'assignment' && p.childForFieldName('left')?.id === a.id;
+      if (!plain && (isAssignmentTarget(a) || p?.type === 'for_statement' && p.childForFieldName('left')?.id === a.id)) return undefined;
+    }
+    if (values.some(knownNotInt)) return undefined;
+    let result: Intness = 'int';
+    for (const v of values) result = min(result, this.intness(v, depth + 1));
+    return result === 'no' ? undefined : result;
   }
 
   /** `args.gpu` where this file declares `--gpu` with `type=int`; known when it cannot be None. */

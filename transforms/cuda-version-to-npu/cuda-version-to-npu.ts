@@ -82,9 +82,7 @@ interface Use {
 /** Every expression that names torch.version.cuda, in source order. */
 function uses(ctx: PassContext): Use[] {
   const heads = new Map<string, string>();
-  for (const s of ctx.bindings.imports) {
-    for (const n of s.names) if (n.qualified === 'torch' || n.qualified === 'torch.version' || n.qualified === NAME) heads.set(n.local, n.qualified);
-  }
+  for (const n of ctx.bindings.boundNames()) if (n.qualified === 'torch' || n.qualified === 'torch.version' || n.qualified === NAME) heads.set(n.local, n.qualified);
   const out: Use[] = [];
   for (const [local, qualified] of heads) {
     for (const ref of ctx.bindings.references(local)) {

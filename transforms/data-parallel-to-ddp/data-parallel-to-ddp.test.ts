@@ -73,6 +73,14 @@ runPassCases(dataParallelToDdp, {
   ],
   invalid: [
     {
+      // issue 10, item 3: the helper loads torch; it goes after the torch import block, never above what precedes torch
+      name: 'helper import below statements that must run before torch (comet_ml, os.environ)',
+      code: 'import comet_ml  # must be imported before torch\nimport os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0,1"\nimport torch\nimport torch.nn as nn\n\nmodel = nn.DataParallel(model)\n',
+      output: 'import comet_ml  # must be imported before torch\nimport os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0,1"\nimport torch\nimport torch.nn as nn\nfrom ascendify_ddp import to_ddp\n\nmodel = to_ddp(model)\n',
+      changes: [IMPORT, CALL],
+      manual: [LAUNCH],
+    },
+    {
       name: 'nn.DataParallel: callee replaced, helper imported, launch note',
       code: 'import torch.nn as nn\n\nmodel = nn.DataParallel(model)\n',
       output: 'import torch.nn as nn\nfrom ascendify_ddp import to_ddp\n\nmodel = to_ddp(model)\n',

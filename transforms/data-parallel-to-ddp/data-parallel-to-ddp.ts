@@ -77,7 +77,7 @@ interface Reference {
 function parallelReferences(ctx: PassContext): Reference[] {
   const wanted = (q: string) =>
     PARALLEL_MODULES.has(q) || DATA_PARALLEL_NAMES.has(q) || DATA_PARALLEL_FUNCTIONS.has(q) || q === HELPER_MODULE || q === HELPER;
-  const locals = new Set(ctx.bindings.imports.flatMap((s) => s.names).filter((n) => wanted(n.qualified)).map((n) => n.local));
+  const locals = new Set(ctx.bindings.boundNames().filter((n) => wanted(n.qualified)).map((n) => n.local));
   locals.add(HELPER_FUNCTION).add(HELPER_MODULE);
   const out: Reference[] = [];
   for (const local of locals) {

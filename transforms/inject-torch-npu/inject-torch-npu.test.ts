@@ -20,11 +20,11 @@ runPassCases(injectTorchNpu, {
     // NPU mentioned only in comments, docstrings, log text, bytes, or as an attribute that is not called
     'import torch\n# run on npu:0\nx = 1\n',
     '"""Trains on npu:0 or cuda."""\nimport torch\n',
-    'import torch\nprint("moving the model to npu")\nlog.info(f"npu count {n}")\n',
+    'import torch\n\ndef f():\n    print("moving the model to npu")\n    log.info(f"npu count {n}")\n',
     'import torch\nb = b"npu"\n',
     'import torch\nflag = cfg.npu\n',
     // `npu` of another module
-    'import torch\nimport mylib\nmylib.npu.run()\n',
+    'import torch\nimport mylib\nr = mylib.npu.run()\n',
     // entry files without a runtime torch import
     'if __name__ == "__main__":\n    main()\n',
     'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import torch\n\nif __name__ == "__main__":\n    main()\n',
@@ -35,13 +35,26 @@ runPassCases(injectTorchNpu, {
     { code: 'import torch\nx = torch.ones(2)\n', transferToNpu: true },
     // CPU devices and code not yet converted do not use NPU
     'import torch\nx = torch.device("cpu")\n',
-    'import torch\nmodel.cuda()\n',
+    'import torch\nmodel = model.cuda()\n',
     'import torch\nvisible = os.environ.get("ASCEND_RT_VISIBLE_DEVICES")\n',
     // a user function or variable called npu is not the NPU API
-    'import torch\n\ndef npu():\n    pass\n\nnpu()\n',
-    'import torch\nnpu = 3\nprint(npu)\n',
+    'import torch\n\ndef npu():\n    pass\n\nx = npu()\n',
+    'import torch\nnpu = 3\nx = str(npu)\n',
     // transfer_to_npu already loads torch_npu
     'import torch\nfrom torch_npu.contrib import transfer_to_npu\nx = torch.npu.device_count()\n',
+    // issue 10, item 13: not entry files. Module-level work, but imported by another module (the runner's import graph says so)
+    { code: 'import torch\nmodel = Net()\nfor epoch in range(3):\n    model.train()\n', transferToNpu: true, project: { importedByOthers: true } },
+    // a package's __init__.py runs on import; setup.py is a build script
+    { code: 'import torch\nregister(torch.nn.Linear)\n', path: 'pkg/__init__.py', transferToNpu: true },
+    { code: 'from torch.utils.cpp_extension import BuildExtension\nsetup(name="ops", cmdclass={"build_ext": BuildExtension})\n', path: 'setup.py', transferToNpu: true },
+    // library code: definitions and assignments only (a call in an assignment or a function is not module-level work)
+    {
+      code: 'import logging\nimport torch\nlogger = logging.getLogger(__name__)\nDEVICE = torch.device("cpu")\n\ndef run():\n    main()\n',
+      transferToNpu: true,
+    },
+    { code: 'import torch\nif torch.__version__ >= "2":\n    FAST = True\nelse:\n    FAST = False\n', transferToNpu: true },
+    // a script without torch gets nothing
+    { code: 'import numpy as np\nfor i in range(3):\n    print(np.zeros(i))\n', transferToNpu: true },
   ],
   invalid: [
     {
@@ -127,6 +140,53 @@ runPassCases(injectTorchNpu, {
       name: '--transfer-to-npu: a library file using NPU only gets torch_npu',
       code: 'import torch\ny = x.npu()\n',
       output: 'import torch\nimport torch_npu\ny = x.npu()\n',
+      transferToNpu: true,
+    },
+    // issue 10, item 13: entry files without a main guard (script-style trainers run as `python train.py`)
+    {
+      name: 'script-style trainer, --transfer-to-npu: both imports after import torch',
+      code: 'import torch\nfrom model import Net\n\nmodel = Net()\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n    opt.step()\n',
+      output:
+        'import torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\nfrom model import Net\n\nmodel = Net()\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\nfor epoch in range(3):\n    opt.step()\n',
+      transferToNpu: true,
+      changes: ['import torch_npu', 'from torch_npu.contrib import transfer_to_npu'],
+    },
+    {
+      name: 'script-style trainer without --transfer-to-npu: torch_npu only',
+      code: 'import torch\nmain()\n',
+      output: 'import torch\nimport torch_npu\nmain()\n',
+    },
+    {
+      name: 'module-level work inside try / with blocks',
+      code: 'import torch\ntry:\n    main()\nexcept KeyboardInterrupt:\n    pass\n',
+      output: 'import torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\ntry:\n    main()\nexcept KeyboardInterrupt:\n    pass\n',
+      transferToNpu: true,
+    },
+    {
+      name: 'module-level with block',
+      code: 'import torch\nwith torch.no_grad():\n    y = model(x)\n',
+      output: 'import torch\nimport torch_npu\nwith torch.no_grad():\n    y = model(x)\n',
+    },
+    {
+      name: 'library module with a self-test main guard that another module imports: torch_npu, never transfer_to_npu',
+      code: 'import torch\n\nclass Net(torch.nn.Module):\n    pass\n\nif __name__ == "__main__":\n    print(Net())\n',
+      output: 'import torch\nimport torch_npu\n\nclass Net(torch.nn.Module):\n    pass\n\nif __name__ == "__main__":\n    print(Net())\n',
+      transferToNpu: true,
+      project: { importedByOthers: true },
+      changes: ['import torch_npu'],
+    },
+    {
+      name: 'main guard, imported by nobody: an entry, as before',
+      code: 'import torch\n\nif __name__ == "__main__":\n    main()\n',
+      output: 'import torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\n\nif __name__ == "__main__":\n    main()\n',
+      transferToNpu: true,
+      path: 'tools/train.py',
+      project: { importedByOthers: false },
+    },
+    {
+      name: 'torch_npu after the torch block anchor, below what must precede torch',
+      code: 'import comet_ml  # must be imported before torch\nimport torch\n\nmain()\n',
+      output: 'import comet_ml  # must be imported before torch\nimport torch\nimport torch_npu\nfrom torch_npu.contrib import transfer_to_npu\n\nmain()\n',
       transferToNpu: true,
     },
     {

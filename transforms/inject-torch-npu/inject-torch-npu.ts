@@ -6,12 +6,22 @@
  * - every file that, after conversion, uses an NPU API (`torch.npu.*`,
  *   `import torch.npu`, `from torch import npu`), calls `.npu()` / reads `.is_npu`,
  *   or holds an NPU device string ("npu", "npu:0", f"npu:{rank}", "npu:{}".format(i));
- * - every entry file (`if __name__ == "__main__":`) that imports torch.
+ * - every entry file that imports torch: a top-level script, with a main guard
+ *   (`if __name__ == "__main__":`) or module-level work (`main()`, a training
+ *   loop), that no other module of the repository imports (src/python/nodes.ts
+ *   `isEntryFile`; the import graph comes from src/runner/project-index.ts).
+ *   A library module with a self-test main guard that train.py imports is not
+ *   an entry; a script-style trainer without a guard is;
+ * - every file with a main guard that imports torch (it may also be run
+ *   directly: `python val.py`); `import torch_npu` is harmless on import.
  * Files that merely import torch are left alone, so the review diff stays small
  * (GPU2Ascend adds the import to every file that imports torch).
  *
  * With --transfer-to-npu, entry files also get
- * `from torch_npu.contrib import transfer_to_npu`, the runtime auto-migration import.
+ * `from torch_npu.contrib import transfer_to_npu`, the runtime auto-migration
+ * import (facts §2.1: `import torch`, `import torch_npu`, then this line, in
+ * the entry file). Importing it patches torch for the whole process, hence
+ * never in a module that others import, main guard or not.
  *
  * Runs every round, so it sees the text the other passes produced. The importer
  * places the line next to the first module-level torch import, never twice,
@@ -19,7 +29,7 @@
  */
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { SyntaxNode } from '../../src/python/parser';
-import { isDocstring, stringLiteral } from '../../src/python/nodes';
+import { hasMainGuard, isDocstring, stringLiteral } from '../../src/python/nodes';
 import { TORCH_NPU, TRANSFER_TO_NPU, type ImportRequest } from '../../src/imports/request';
 
 export const injectTorchNpu: Pass = {
@@ -27,15 +37,19 @@ export const injectTorchNpu: Pass = {
   summary: 'import torch_npu in files that use NPU APIs or devices and in entry files (--transfer-to-npu: also transfer_to_npu)',
   levels: ['safe'],
   // It reports in a file that uses NPU APIs or devices or in an entry file
-  // (`__main__`) that imports torch (`torch` in the text). An NPU use is the
-  // identifier `npu` or `is_npu`, or a string starting with `npu`: never `npu`
-  // right after an ASCII letter or digit (`input`, `inputs`). Library code with
-  // inputs and `__main__` blocks and no torch import is never parsed for it.
-  triggers: /(?<![A-Za-z0-9])npu|^(?=[\s\S]*?__main__)[\s\S]*?torch/,
+  // that imports torch (`torch` in the text: an entry may have no `__main__`
+  // guard). An NPU use is the identifier `npu` or `is_npu`, or a string
+  // starting with `npu`: never `npu` right after an ASCII letter or digit
+  // (`input`, `inputs`). Code without torch and NPU is never parsed for it.
+  triggers: /(?<![A-Za-z0-9])npu|torch/,
   run(ctx) {
-    const entry = ctx.isEntry && ctx.bindings.importsModule('torch');
+    const torch = () => ctx.bindings.importsModule('torch');
+    const entry = ctx.isEntry && torch();
+    // `import torch_npu` also in a module that others import but that can run as a script
+    // (a main guard): harmless when imported, needed when run. transfer_to_npu only in entries.
+    const runnable = entry || (hasMainGuard(ctx.root) && torch());
     const imports: ImportRequest[] = [];
-    if (entry || usesNpu(ctx)) imports.push(TORCH_NPU);
+    if (runnable || usesNpu(ctx)) imports.push(TORCH_NPU);
     if (entry && ctx.options.transferToNpu) imports.push(TRANSFER_TO_NPU);
     if (imports.length === 0) return;
     ctx.report({

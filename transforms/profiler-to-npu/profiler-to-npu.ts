@@ -224,9 +224,7 @@ function convertAliasImport(ctx: PassContext, stmt: ImportStatement, n: Imported
 /** `torch.profiler.X` / `th.profiler.X` / `P.X` (an alias not converted whole) → `torch_npu.profiler.X`. */
 function convertChains(ctx: PassContext, aliasDone: Set<string>): void {
   const locals = new Map<string, string>();
-  for (const s of ctx.bindings.imports) {
-    for (const n of s.names) if ((n.qualified === 'torch' || n.qualified === PROFILER) && !aliasDone.has(n.local)) locals.set(n.local, n.qualified);
-  }
+  for (const n of ctx.bindings.boundNames()) if ((n.qualified === 'torch' || n.qualified === PROFILER) && !aliasDone.has(n.local)) locals.set(n.local, n.qualified);
   for (const [local, qualified] of locals) {
     for (const ref of ctx.bindings.references(local)) {
       if (ctx.bindings.resolve(ref) !== qualified) continue;

@@ -70,3 +70,32 @@ export const COMPILE_MODE = {
   hint:
     'after `import torch_npu`, call torch_npu.npu.set_compile_mode(jit_compile=False) when input shapes vary (dynamic shapes), jit_compile=True when they are fixed; with mp.spawn, in the spawned worker',
 };
+
+/**
+ * `fused=` on a torch.optim optimizer. torch runs the fused step only where the device
+ * has a `_fused_adam(w)_` kernel; torch_npu's support is version-dependent, and no
+ * torch_npu document in the facts lists it (ascend-facts.md §3.6 lists the
+ * torch_npu.optim.NpuFused* optimizers). Public evidence both ways: torchtune's Ascend
+ * recipe sets `fused: False  # not supported on Ascend NPU device`
+ * (meta-pytorch/torchtune PR #2646), a later Megatron-LM-FL change selects
+ * `torch.optim.AdamW(fused=True)` on a verified torch_npu stack, where it runs
+ * aclnnApplyAdamWV2 (flagos-ai/Megatron-LM-FL PR #135).
+ */
+export const FUSED_FLAG_HINT =
+  'fused=True needs a fused optimizer kernel for the NPU: whether your torch_npu version has one is version-dependent (some torch_npu releases reject it, newer stacks run AdamW(fused=True) on aclnnApplyAdamWV2); if the first step fails, drop fused=True or use torch_npu.optim.NpuFused* (NpuFusedAdamW, NpuFusedAdam, NpuFusedSGD, ...), which fuse the update on every torch_npu release (create it after the model is on the NPU, no .cpu() on the model afterwards)';
+
+/**
+ * torch.compile with the default backend (inductor). The TorchAir guide (HIASCEND
+ * Pytorch/60RC2 torchair_0003) says the default backend "inductor" is not supported on
+ * Ascend NPU and that NPU graph mode has one backend, torchair.get_npu_backend()
+ * (passed as torch.compile(model, backend=npu_backend)); `mode` and `options` are not
+ * supported either. Newer torch_npu (v2.7.1: torch_npu/_inductor,
+ * TORCHINDUCTOR_NPU_BACKEND) ships an Inductor backend for NPU: version-dependent.
+ */
+export const TORCH_COMPILE = {
+  names: new Set(['torch.compile']),
+  /** Backends that need CUDA / are the default Inductor. */
+  cudaBackends: new Set(['inductor', 'cudagraphs']),
+  hint:
+    'torch.compile with the default backend (inductor): older torch_npu releases do not support it on NPU (TorchAir guide: NPU graph mode uses torchair.get_npu_backend(), passed as torch.compile(model, backend=npu_backend); mode= and options= unsupported), torch_npu 2.7.1 ships an Inductor NPU backend: version-dependent. For a first NPU run keep the model eager (turn the compile switch off), then try the TorchAir backend or your torch_npu version\'s Inductor support',
+};

@@ -1,6 +1,5 @@
 """Common building blocks and a multi-backend inference wrapper."""
 import torch
-import torch_npu
 import torch.nn as nn
 
 
@@ -28,7 +27,7 @@ class DetectBackend(nn.Module):
         super().__init__()
         w = str(weights)
         onnx = w.endswith(".onnx")
-        cuda = torch.npu.is_available() and device.type != "cpu"  # use CUDA
+        cuda = torch.cuda.is_available() and device.type != "cpu"  # use CUDA
         if onnx:
             import onnxruntime
 

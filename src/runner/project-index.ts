@@ -1,0 +1,319 @@
+/**
+ * Repository-wide facts, computed once on the main thread before the files are
+ * dispatched to the workers (issue 10, items 7 and 13), and handed to the
+ * engine in EngineOptions.project:
+ *
+ * - `imported`: the Python files another module of the repository imports.
+ *   An entry file (what `inject-torch-npu` treats as a script, and what
+ *   `--transfer-to-npu` patches) is never one of them (src/python/nodes.ts
+ *   `isEntryFile`).
+ * - `stars`: for each file with a star import (`from utils import *`), what
+ *   each such import binds to a module (`torch` → torch, `nn` → torch.nn),
+ *   found by following the import inside the repository; `names: null` when
+ *   it leads outside (src/python/bindings.ts `useStarExports`).
+ *
+ * Cheap by construction: every file is read once and scanned for import lines
+ * with a regular expression (no parse); only the few modules that star imports
+ * lead to are parsed, to read their module-level imports and `__all__`.
+ *
+ * Resolution is Python's, approximated without running anything: `from .a
+ * import b` from the importer's package; `import a.b` from the importer's
+ * folder, then each folder above it up to the repository root (a script's own
+ * folder is sys.path[0], the root is where it is usually run from); failing
+ * that, every file whose path ends with `a/b.py` or `a/b/__init__.py` (a
+ * `sys.path` tweak). Importing `a.b` also runs `a/__init__.py`. Text that only
+ * looks like an import (in a docstring) can add an edge: that errs towards
+ * "imported", i.e. towards not patching a file globally.
+ */
+import * as fs from 'node:fs';
+import { parse, type SyntaxNode } from '../python/parser';
+import { Bindings, type StarExport } from '../python/bindings';
+import { decodeSource } from '../python/source';
+import { stringLiteral } from '../python/nodes';
+import { releaseTrees } from '../python/tree-cache';
+import type { FileProjectFacts } from '../core/pipeline';
+
+export interface ProjectFacts {
+  /** Python files (POSIX relative paths) that another module of the repository imports; sorted. */
+  imported: string[];
+  /** File → what its star imports bind (only files with a star import). */
+  stars: Record<string, StarExport[]>;
+}
+
+export interface IndexedFile {
+  rel: string;
+  abs: string;
+  size: number;
+}
+
+interface ScannedImport {
+  /** Leading dots of a relative import (0: absolute). */
+  level: number;
+  /** Dotted module (may be '' for `from . import x`). */
+  module: string;
+  /** `from M import a, b`: a, b (possible submodules); `*` for a star import; [] for `import M`. */
+  names: string[];
+}
+
+/** Build the facts for `files` (the run's Python files). Files over `maxFileSize` or unreadable are skipped. */
+export function buildProjectIndex(
+  files: readonly IndexedFile[],
+  maxFileSize: number,
+  /**
+   * Does the engine read this file beyond the cheap path (a pass or the
+   * analysis trigger matches)? Star imports are followed only in such files:
+   * the others never use what they bind, and following means parsing the
+   * star modules (on a 4.5M-line library tree: 720 star imports, 2 s of parse).
+   */
+  engineReads: (latin1Text: string) => boolean = () => true,
+): ProjectFacts {
+  const known = new Set(files.map((f) => f.rel));
+  const bySuffix = suffixIndex(files.map((f) => f.rel));
+  const importedSet = new Set<string>();
+  const stars: Record<string, StarExport[]> = {};
+  const exportsCache = new Map<string, Record<string, string> | null>();
+  const abs = new Map(files.map((f) => [f.rel, f.abs]));
+  try {
+    for (const f of files) {
+      if (f.size > maxFileSize) continue;
+      let text: string;
+      try {
+        text = fs.readFileSync(f.abs).toString('latin1'); // import lines are ASCII; no decoding needed to find them
+      } catch {
+        continue; // the conversion reports it
+      }
+      if (!text.includes('import')) continue;
+      const dir = dirOf(f.rel);
+      const starList: StarExport[] = [];
+      let reads: boolean | undefined;
+      for (const imp of scanImports(text)) {
+        const targets = resolveModule(known, bySuffix, dir, imp.level, imp.module, true);
+        for (const t of targets) if (t !== f.rel) importedSet.add(t);
+        if (imp.names.length === 1 && imp.names[0] === '*') {
+          if (!(reads ??= engineReads(text))) continue;
+          const key = '.'.repeat(imp.level) + imp.module;
+          if (starList.some((s) => s.module === key)) continue;
+          const target = starTarget(known, bySuffix, dir, imp.level, imp.module);
+          starList.push({ module: key, names: target ? exportsOf(target, known, bySuffix, abs, exportsCache, new Set()) : null });
+          continue;
+        }
+        if (imp.names.length === 0) continue;
+        // `from pkg import mod`: mod may be a submodule (never guessed by suffix)
+        for (const name of imp.names) {
+          const sub = imp.module ? `${imp.module}.${name}` : name;
+          for (const t of resolveModule(known, bySuffix, dir, imp.level, sub, false)) if (t !== f.rel) importedSet.add(t);
+        }
+      }
+      if (starList.length > 0) stars[f.rel] = starList;
+    }
+  } finally {
+    releaseTrees(); // trees of the star modules
+  }
+  return { imported: [...importedSet].sort(), stars };
+}
+
+const importedCache = new WeakMap<ProjectFacts, Set<string>>();
+
+/** The facts about one file (cheap: the imported set is built once per ProjectFacts object). */
+export function fileFacts(project: ProjectFacts, rel: string): FileProjectFacts {
+  let imported = importedCache.get(project);
+  if (!imported) importedCache.set(project, (imported = new Set(project.imported)));
+  const stars = project.stars[rel];
+  return { importedByOthers: imported.has(rel), ...(stars ? { stars } : {}) };
+}
+
+/**
+ * Import statements in the text: `import a.b as c, d` and `from .x import (y, z as w)`
+ * at the start of a line (any indentation), with bracketed and `\` continued lines.
+ */
+export function scanImports(text: string): ScannedImport[] {
+  const out: ScannedImport[] = [];
+  const re = /^[ \t]*(?:from(?:[ \t]|\\\r?\n)+(\.*)[ \t]*([\w.]*)(?:[ \t]|\\\r?\n)+import\b|import[ \t]+)/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const { rest, end } = logicalRest(text, m.index + m[0].length);
+    re.lastIndex = Math.max(re.lastIndex, end);
+    if (/^\s*from/.test(m[0])) {
+      const level = m[1].length;
+      const module = m[2];
+      if (level === 0 && !module) continue;
+      const body = rest.replace(/[()]/g, ' ').trim();
+      if (body === '*') {
+        out.push({ level, module, names: ['*'] });
+        continue;
+      }
+      const names = body
+        .split(',')
+        .map((p) => p.trim().split(/\s+as\s+/)[0].trim())
+        .filter((n) => /^\w+$/.test(n));
+      out.push({ level, module, names });
+    } else {
+      for (const part of rest.split(',')) {
+        const name = part.trim().split(/\s+as\s+/)[0].trim();
+        if (/^\w+(\.\w+)*$/.test(name)) out.push({ level: 0, module: name, names: [] });
+      }
+    }
+  }
+  return out;
+}
+
+/** The statement's text after `import`: to the end of the line, through brackets and `\` continuations; no comment, up to `;`. */
+function logicalRest(text: string, from: number): { rest: string; end: number } {
+  let depth = 0;
+  let out = '';
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      if (depth === 0) break;
+      out += ' ';
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 2 : 1;
+      out += ' ';
+      continue;
+    }
+    if ((c === '\n' || c === '\r') && depth === 0) break;
+    if (c === ';' && depth === 0) break;
+    if (c === '(') depth++;
+    if (c === ')') depth = Math.max(0, depth - 1);
+    out += c === '\n' || c === '\r' ? ' ' : c;
+  }
+  return { rest: out, end: i };
+}
+
+function dirOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+function join(dir: string, rest: string): string {
+  return dir ? (rest ? `${dir}/${rest}` : dir) : rest;
+}
+
+/** Module path (without `.py` / `/__init__.py`) → files, for every trailing part of each file's path. */
+function suffixIndex(rels: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const rel of rels) {
+    const mod = rel.replace(/\/__init__\.py$|\.py$/, '');
+    if (mod === rel) continue;
+    const parts = mod.split('/');
+    for (let j = 1; j <= parts.length; j++) {
+      const key = parts.slice(parts.length - j).join('/');
+      const list = map.get(key);
+      if (list) list.push(rel);
+      else map.set(key, [rel]);
+    }
+  }
+  return map;
+}
+
+/** Files that importing the module runs: the module's file and the `__init__.py` of each package on the way. */
+function resolveModule(known: Set<string>, bySuffix: Map<string, string[]>, dir: string, level: number, module: string, guess: boolean): string[] {
+  const path = module.split('.').filter(Boolean).join('/');
+  const at = (root: string): string[] | null => {
+    const base = join(root, path);
+    const file = known.has(`${base}.py`) ? `${base}.py` : known.has(`${base}/__init__.py`) ? `${base}/__init__.py` : null;
+    if (!file) return null;
+    const out = [file];
+    const parts = path ? path.split('/') : [];
+    for (let i = 1; i < parts.length; i++) {
+      const init = `${join(root, parts.slice(0, i).join('/'))}/__init__.py`;
+      if (known.has(init)) out.push(init);
+    }
+    return out;
+  };
+  if (level > 0) {
+    let base = dir;
+    for (let i = 1; i < level; i++) base = dirOf(base);
+    if (!path) {
+      const init = join(base, '__init__.py');
+      return known.has(init) ? [init] : [];
+    }
+    return at(base) ?? [];
+  }
+  if (!path) return [];
+  for (let root = dir; ; root = dirOf(root)) {
+    const found = at(root);
+    if (found) return found;
+    if (root === '') break;
+  }
+  return guess ? (bySuffix.get(path) ?? []) : [];
+}
+
+/** The file that defines the module a star import names: found from the importer, or the only file with that path. */
+function starTarget(known: Set<string>, bySuffix: Map<string, string[]>, dir: string, level: number, module: string): string | undefined {
+  const exact = resolveModule(known, bySuffix, dir, level, module, false);
+  if (exact.length > 0) return exact[0];
+  if (level > 0 || !module) return undefined;
+  const guess = bySuffix.get(module.split('.').join('/')) ?? [];
+  return guess.length === 1 ? guess[0] : undefined;
+}
+
+/**
+ * What `from <file> import *` binds to modules: the file's module-level
+ * imports whose names it exports (all public names, or those in a literal
+ * `__all__`), and what its own star imports inside the repository export.
+ */
+function exportsOf(
+  rel: string,
+  known: Set<string>,
+  bySuffix: Map<string, string[]>,
+  abs: Map<string, string>,
+  cache: Map<string, Record<string, string> | null>,
+  visiting: Set<string>,
+): Record<string, string> | null {
+  if (cache.has(rel)) return cache.get(rel)!;
+  if (visiting.has(rel)) return {};
+  visiting.add(rel);
+  let result: Record<string, string> | null = null;
+  try {
+    const text = decodeSource(fs.readFileSync(abs.get(rel)!)).text;
+    const root = parse(text).rootNode;
+    const bindings = Bindings.of(root);
+    const all = literalAll(root);
+    const exported = (name: string) => (all ? all.has(name) : !name.startsWith('_'));
+    const names: Record<string, string> = {};
+    // nested star imports first: the module's own imports override them
+    for (const s of bindings.moduleImports) {
+      if (!s.wildcard || s.typeCheckingOnly || !s.moduleNode) continue;
+      const written = s.moduleNode.text.replace(/\s+/g, '');
+      const level = /^\.*/.exec(written)![0].length;
+      const module = written.slice(level);
+      const dir = dirOf(rel);
+      const target = starTarget(known, bySuffix, dir, level, module);
+      const inner = target ? exportsOf(target, known, bySuffix, abs, cache, visiting) : null;
+      for (const [k, v] of Object.entries(inner ?? {})) if (exported(k)) names[k] = v;
+    }
+    for (const s of bindings.moduleImports) {
+      if (s.typeCheckingOnly) continue;
+      for (const n of s.names) {
+        const q = bindings.resolveAtModule(n.local);
+        if (q !== null && exported(n.local)) names[n.local] = q;
+      }
+    }
+    result = Object.fromEntries(Object.entries(names).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  } catch {
+    result = null; // unreadable or undecodable: not followed
+  }
+  visiting.delete(rel);
+  cache.set(rel, result);
+  return result;
+}
+
+/** A module-level `__all__ = [...]` / `(...)` of string literals, or null. */
+function literalAll(root: SyntaxNode): Set<string> | null {
+  let all: Set<string> | null = null;
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChildren[0];
+    if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== '__all__') continue;
+    const right = a.childForFieldName('right');
+    if (!right || (right.type !== 'list' && right.type !== 'tuple')) return null;
+    const names = right.namedChildren.filter((c) => c.type !== 'comment').map((c) => stringLiteral(c)?.value);
+    if (names.some((n) => typeof n !== 'string')) return null;
+    all = new Set(names as string[]);
+  }
+  return all;
+}
