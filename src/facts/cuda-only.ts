@@ -164,6 +164,17 @@ export const EXTENSION_LOADERS: ReadonlySet<string> = new Set([
 /** `torch.cuda.X()` members whose result is a "CUDA is here" check (cuda-api-to-npu consults the flow for them). */
 export const CUDA_CHECK_MEMBERS: ReadonlySet<string> = new Set(['is_available', 'device_count', 'is_initialized']);
 
+/**
+ * A file whose text matches none of these words has no CUDA-only consumer the
+ * table can name (every module, method, keyword, keyword callee and string of
+ * CUDA_ONLY_CONSUMERS, the kernel decorators and extension loaders spell one of
+ * them; test: src/facts/cuda-only.test.ts), so the flow has nothing to find.
+ * A star import may bind a consumer under an alias the text does not spell, so
+ * it counts too. Case-insensitive (TensorrtExecutionProvider).
+ */
+export const CUDA_ONLY_TEXT =
+  /tensorrt|torch2trt|triton|cupy|pycuda|numba|onnxruntime|executionprovider|paddle|tensorflow|tf-nightly|use_gpu|cuda_sources|cpp_extension|\.cuh?\b|-(gpu|cuda|cu\d)|import\s*\*/i;
+
 export function consumerById(id: string): CudaOnlyConsumer {
   const c = CUDA_ONLY_CONSUMERS.find((x) => x.id === id);
   if (!c) throw new Error(`unknown CUDA-only consumer ${id}`);

@@ -40,6 +40,7 @@ import {
   consumerById,
   consumerOfModule,
   consumerOfString,
+  CUDA_ONLY_TEXT,
   deviceConsumerOfModule,
   EXTENSION_LOADERS,
   KERNEL_DECORATORS,
@@ -69,15 +70,20 @@ class Flow {
   private readonly blocks = new Map<number, CudaOnlyUse | null>();
   private kernels?: Map<string, string>;
 
+  /** The text names no CUDA-only consumer (CUDA_ONLY_TEXT): every question answers null at once. */
+  private readonly none: boolean;
+
   constructor(
     private readonly root: SyntaxNode,
     private readonly bindings: Bindings,
   ) {
     this.flow = new ValueFlow(root);
+    this.none = !CUDA_ONLY_TEXT.test(root.text);
   }
 
   /** The CUDA-only consumer the value of `check` reaches, or null. */
   use(check: SyntaxNode): CudaOnlyUse | null {
+    if (this.none) return null;
     let v = this.checks.get(check.id);
     if (v === undefined) {
       const regions: SyntaxNode[] = [];
@@ -97,6 +103,7 @@ class Flow {
    * dispatches on backends holds their branches, not one device).
    */
   enclosingCudaOnly(node: SyntaxNode): CudaOnlyUse | null {
+    if (this.none) return null;
     let inBranch = false;
     for (let p = node.parent; p; p = p.parent) {
       if (p.type === 'module' || p.type === 'class_definition' || p.type === 'lambda') return null;
@@ -122,6 +129,7 @@ class Flow {
 
   /** A call whose device arguments belong to a non-torch library (`torch_tensorrt.Input(device=...)`). */
   deviceCallee(call: SyntaxNode): CudaOnlyConsumer | null {
+    if (this.none) return null;
     const fn = call.childForFieldName('function');
     const q = fn ? this.bindings.qualify(fn) : null;
     return q === null ? null : deviceConsumerOfModule(q) ?? null;
@@ -129,6 +137,7 @@ class Flow {
 
   /** A name given a device string and passed, in the same scope, to such a call. */
   nameUsedByDeviceCallee(left: SyntaxNode): { consumer: CudaOnlyConsumer; at: SyntaxNode } | null {
+    if (this.none) return null;
     if (left.type !== 'identifier') return null;
     const scope = this.flow.definingScope(left);
     for (const ref of this.flow.sameBinding(this.bindings.references(left.text), scope)) {
