@@ -107,6 +107,9 @@ const LOG_FUNCTIONS = new Set(['print', 'warn', 'echo', 'rank_zero_info', 'rank_
 const UNSAFE_STRING_HINT =
   'the code does not show that this string is a device; if it is, it must be "npu…" on Ascend (--unsafe converts it)';
 
+/** Values that are surely no int device (`device="cuda"`: the device-string rules own those); checked before the costlier tests. */
+const NOT_INT_LITERALS = new Set(['string', 'concatenated_string', 'float', 'none', 'true', 'false', 'list', 'dictionary', 'set', 'tuple']);
+
 export const cudaDeviceToNpu: Pass = {
   id: ID,
   summary: '.cuda() → .npu(), is_cuda → is_npu, "cuda" device strings and int devices → npu, CUDA_* env vars → Ascend twins',
@@ -788,7 +791,7 @@ class Run {
       if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.id === ident.id) {
         const call = p.parent?.parent;
         const value = p.childForFieldName('value');
-        if (call?.type !== 'call' || !value || !this.takesIntDevice(call, ident.text)) continue;
+        if (call?.type !== 'call' || !value || NOT_INT_LITERALS.has(value.type) || !this.takesIntDevice(call, ident.text)) continue;
         this.intDevice(value, { before: `${ident.text}=`, after: '', consumer: ident.text === 'device' ? 'device=' : 'device_id=' });
         continue;
       }
@@ -798,7 +801,7 @@ class Run {
       if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
       if (this.ctx.bindings.qualify(fn) !== 'torch.device') continue;
       const args = callArgs(call);
-      if (args.positional.length !== 1 || args.keywords.size > 0 || this.insideGenerator(call)) continue;
+      if (args.positional.length !== 1 || args.keywords.size > 0 || NOT_INT_LITERALS.has(args.positional[0].type) || this.insideGenerator(call)) continue;
       this.intDevice(args.positional[0], { before: `${short(fn.text, 20)}(`, after: ')', consumer: 'torch.device' });
     }
   }
