@@ -3,7 +3,7 @@
  * comments and echo/printf text never.
  */
 import { analyzeOtherText, otherKinds } from './analyze-file';
-import { ASCEND_CONTAINER_DEVICES, analyzeConfig, codeLines, configKind } from './scripts';
+import { ASCEND_CONTAINER_DEVICES, analyzeConfig, codeLines, CONFIG_WORDS, configKind } from './scripts';
 import type { AnalysisFinding } from './types';
 
 const brief = (fs: AnalysisFinding[]) => fs.map((f) => `${f.startLine} ${f.ruleId} ${f.subject} → ${f.equivalent ?? ''}`);
@@ -189,5 +189,27 @@ describe('which files are Dockerfiles', () => {
   it('the runner analyses them', () => {
     expect(otherKinds('docker/Dockerfile')).toEqual(['config']);
     expect(analyzeOtherText('Dockerfile', 'FROM nvidia/cuda:12.1.0-base\n').map((f) => f.ruleId)).toEqual(['scripts/cuda-base-image']);
+  });
+});
+
+describe('CONFIG_WORDS (the prefilter of analyzeConfig)', () => {
+  // A rule that could fire on a line without any of the words would be hidden
+  // by the prefilter in a file that has none: every reported line must have one.
+  const samples = [
+    'export CUDA_VISIBLE_DEVICES=0,1\nexport NCCL_SOCKET_IFNAME=eth0\ntorchrun train.py --device cuda:0 --dist-backend nccl\nnvidia-smi -L\n',
+    'docker run --gpus all --runtime nvidia -e NVIDIA_VISIBLE_DEVICES=all img\nnvidia-docker run img\n',
+    'services:\n  t:\n    image: nvcr.io/nvidia/pytorch:23.10-py3\n    runtime: nvidia\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n',
+    'trainer:\n  device: cuda\n  backend: nccl\n  env:\n    PYTORCH_CUDA_ALLOC_CONF: expandable_segments:True\n',
+  ];
+  it.each(samples)('every line reported has a word: %j', (text) => {
+    const kind = text.startsWith('export') || text.startsWith('docker') ? 'shell' : 'yaml';
+    const found = analyzeConfig(text, kind);
+    expect(found.length).toBeGreaterThan(0);
+    const lines = text.split('\n');
+    for (const f of found) expect([f.startLine, CONFIG_WORDS.test(lines[f.startLine - 1])]).toEqual([f.startLine, true]);
+  });
+
+  it('a config with none of the words has no finding and is not read', () => {
+    expect(analyzeConfig('model:\n  depth: 50\n  device: cpu\ntrain:\n  backend: gloo\n', 'yaml')).toEqual([]);
   });
 });

@@ -204,7 +204,17 @@ function baseImageFindings(lines: string[], add: (line: number, f: Omit<Analysis
 }
 
 /** Findings of one launch script or configuration file. */
+/**
+ * Every rule of analyzeConfig needs one of these words in the text (the CUDA_*
+ * and NCCL_* variables, cuda devices and images, nvidia-smi / nvidia-docker /
+ * runtime and driver nvidia, --gpus and gpu capabilities): a config that has
+ * none is not read line by line (issue 11: most of a large repository's YAML and
+ * JSON). Case-insensitive.
+ */
+export const CONFIG_WORDS = /cuda|cudnn|nccl|nvidia|gpu/i;
+
 export function analyzeConfig(text: string, kind: ConfigKind): AnalysisFinding[] {
+  if (!CONFIG_WORDS.test(text)) return [];
   const out: AnalysisFinding[] = [];
   const seen = new Set<string>();
   const add = (line: number, f: Omit<AnalysisFinding, 'startLine' | 'endLine'>) => {
