@@ -40,6 +40,7 @@ import {
 import { CUDA_DEFAULT_TRIGGER, cudaDefaultFunction } from './facts/cuda-defaults';
 import { requirementFindings } from './deps';
 import type { AnalysisFinding, FileAnalysis, Severity } from './types';
+import { table } from '../facts/table';
 
 const TRIGGER_WORDS = /torch|triton|cupy|pycuda|numba|apex|amp_C|flash_attn|xformers|bitsandbytes|deepspeed|mmcv|transformer_engine|dali|tensorrt|pynvml|GPUtil|spconv/;
 /** setuptools / distutils matter only to `setupFindings`, which needs a `setup(` call. */
@@ -76,7 +77,7 @@ export function analyzePython(text: string, stars?: readonly StarExport[]): File
   return { ...a, findings: a.findings.filter(outside) };
 }
 
-const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = {
+const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>> = table({
   'torch.utils.cpp_extension.load': {
     level: 'error',
     hint: 'JIT-compiles C++/CUDA sources for GPUs (also in the torch_npu unsupported list): give the ops an NPU implementation (Ascend C custom operator, or torch / torch_npu ops) and load that instead',
@@ -93,17 +94,17 @@ const CPP_EXTENSION: Readonly<Record<string, { level: Severity; hint: string }>>
     level: 'warning',
     hint: "torch's build_ext: fine for C++-only extensions; any CUDA extension it builds needs an NPU port",
   },
-};
+});
 
 /** Kernel decorators: a decorated function is one kernel. */
-const KERNEL_DECORATORS: Readonly<Record<string, 'custom-cuda/triton-kernel' | 'custom-cuda/gpu-kernel'>> = {
+const KERNEL_DECORATORS: Readonly<Record<string, 'custom-cuda/triton-kernel' | 'custom-cuda/gpu-kernel'>> = table({
   'triton.jit': 'custom-cuda/triton-kernel',
   'triton.autotune': 'custom-cuda/triton-kernel',
   'triton.heuristics': 'custom-cuda/triton-kernel',
   'triton.runtime.jit.jit': 'custom-cuda/triton-kernel',
   'numba.cuda.jit': 'custom-cuda/gpu-kernel',
   'cupyx.jit.rawkernel': 'custom-cuda/gpu-kernel',
-};
+});
 
 /** Calls that compile CUDA C source at run time. */
 const KERNEL_BUILDERS: ReadonlySet<string> = new Set([

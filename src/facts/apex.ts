@@ -15,6 +15,7 @@
  *   max_grad_norm, NpuFusedSGD(params, lr, momentum, dampening, weight_decay, nesterov)).
  */
 import type { CallArgs } from '../python/nodes';
+import { table } from './table';
 
 export interface ApexAdvice {
   /** Short text for the report: what to use instead. */
@@ -27,7 +28,7 @@ const ASCEND_FUSED = 'Ascend\'s fused optimizers are Adadelta, Adam, AdamP, Adam
 const NOT_IN_ASCEND_APEX = 'Ascend\'s apex documents amp and the NpuFused optimizers only (§3.5)';
 
 /** Submodule paths of the public names. */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Record<string, string>> = table({
   'apex.optimizers.fused_adam.FusedAdam': 'apex.optimizers.FusedAdam',
   'apex.optimizers.fused_lamb.FusedLAMB': 'apex.optimizers.FusedLAMB',
   'apex.optimizers.fused_sgd.FusedSGD': 'apex.optimizers.FusedSGD',
@@ -41,7 +42,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   'apex.normalization.fused_layer_norm.FusedLayerNorm': 'apex.normalization.FusedLayerNorm',
   'apex.normalization.fused_layer_norm.MixedFusedLayerNorm': 'apex.normalization.MixedFusedLayerNorm',
   'apex.normalization.fused_layer_norm.FusedRMSNorm': 'apex.normalization.FusedRMSNorm',
-};
+});
 
 /** The keyword's literal value: 'True' / 'False' / other source text; undefined when absent. */
 function kw(args: CallArgs | null, name: string): string | undefined {
@@ -50,7 +51,7 @@ function kw(args: CallArgs | null, name: string): string | undefined {
 
 type Describe = (args: CallArgs | null) => ApexAdvice | null;
 
-const APIS: Readonly<Record<string, Describe>> = {
+const APIS: Readonly<Record<string, Describe>> = table({
   'apex.optimizers.FusedAdam': (args) => {
     // with **kwargs and no explicit adam_w_mode, the mode is not known
     const mode = kw(args, 'adam_w_mode') ?? (args?.hasSplat ? '**kwargs' : undefined);
@@ -120,7 +121,7 @@ const APIS: Readonly<Record<string, Describe>> = {
     message: 'use torch.nn.RMSNorm or torch_npu.npu_rms_norm',
     hint: `${NOT_IN_ASCEND_APEX}; torch.nn.RMSNorm (PyTorch 2.4+) or the fused torch_npu.npu_rms_norm (beta, §3.6)`,
   }),
-};
+});
 
 /** Advice for a use of the apex name `qualified` (any submodule path), given the call's arguments if it is called. */
 export function apexAdvice(qualified: string, args: CallArgs | null): { name: string; advice: ApexAdvice } | null | undefined {

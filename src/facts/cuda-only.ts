@@ -17,6 +17,7 @@
  * TensorFlow is in none of these: the table only says that ascendify knows no NPU path
  * for it, which is why a CUDA check choosing between its GPU and CPU builds is kept.
  */
+import { table } from './table';
 
 export interface CudaOnlyConsumer {
   /** Stable id (used in record messages and tests). */
@@ -148,12 +149,12 @@ export const CUDA_ONLY_CONSUMERS: readonly CudaOnlyConsumer[] = [
 ];
 
 /** Decorators that make a function a CUDA kernel (calling it, or `kernel[grid](...)`, launches it). */
-export const KERNEL_DECORATORS: Readonly<Record<string, string>> = {
+export const KERNEL_DECORATORS: Readonly<Record<string, string>> = table({
   'triton.jit': 'triton',
   'triton.autotune': 'triton',
   'triton.heuristics': 'triton',
   'numba.cuda.jit': 'numba-cuda',
-};
+});
 
 /** Calls that build a custom extension; with CUDA sources their result is a custom CUDA kernel module. */
 export const EXTENSION_LOADERS: ReadonlySet<string> = new Set([

@@ -23,6 +23,7 @@
  * `record_function` is in none of these tables and transfer_to_npu does not patch
  * it: it is left as it is.
  */
+import { table } from './table';
 
 /** Names of torch.profiler with a torch_npu.profiler twin of the same name. */
 export const PROFILER_TWINS: ReadonlySet<string> = new Set([
@@ -35,7 +36,7 @@ export const PROFILER_TWINS: ReadonlySet<string> = new Set([
 ]);
 
 /** `ProfilerActivity` members: CUDA becomes NPU, CPU stays (§1.6.3, §2.3, §3.9). */
-export const ACTIVITY_TWINS: Readonly<Record<string, string>> = { CPU: 'CPU', CUDA: 'NPU', NPU: 'NPU' };
+export const ACTIVITY_TWINS: Readonly<Record<string, string>> = table({ CPU: 'CPU', CUDA: 'NPU', NPU: 'NPU' });
 
 /** Qualified names of the CUDA profiler's experimental config class. */
 export const CUDA_EXPERIMENTAL_CONFIG: ReadonlySet<string> = new Set([
@@ -47,9 +48,9 @@ export const CUDA_EXPERIMENTAL_CONFIG: ReadonlySet<string> = new Set([
 export const NPU_EXPERIMENTAL_CONFIG = 'torch_npu.profiler._ExperimentalConfig';
 
 /** Legacy autograd profiler names that have no NPU form (§1.11, §3.3). */
-export const AUTOGRAD_PROFILER_NO_TWIN: Readonly<Record<string, string>> = {
+export const AUTOGRAD_PROFILER_NO_TWIN: Readonly<Record<string, string>> = table({
   'torch.autograd.profiler.emit_nvtx':
     'NVTX ranges do not exist on NPU: mark ranges with torch_npu.npu.mstx (range_push / range_pop / mstx_range) and profile with torch_npu.profiler.profile',
   'torch.autograd.profiler.load_nvprof':
     'nvprof traces do not exist on NPU: profile with torch_npu.profiler.profile and read its trace (tensorboard_trace_handler / export_chrome_trace)',
-};
+});

@@ -9,12 +9,13 @@
  * - §3.5 `torch_npu.npu.amp.__all__`; §2.3 what transfer_to_npu patches.
  * `torch.npu` and `torch_npu.npu` are the same module once torch_npu is imported (§3.1).
  */
+import { table } from './table';
 
 /** §3.1: names whose NPU form differs from the CUDA name. */
-export const RENAMED: Readonly<Record<string, string>> = {
+export const RENAMED: Readonly<Record<string, string>> = table({
   CUDAGraph: 'NPUGraph',
   CUDAPluggableAllocator: 'NPUPluggableAllocator',
-};
+});
 
 /** §3.1 support list (✔ rows) plus §3.2 `torch_npu.npu.__all__`: names that exist under torch.npu. */
 export const NPU_TWINS: ReadonlySet<string> = new Set([
@@ -41,7 +42,7 @@ export const NPU_TWINS: ReadonlySet<string> = new Set([
 ]);
 
 /** Submodules of torch.cuda whose torch_npu.npu counterpart exists, with the members known to exist there. */
-export const SUBMODULE_TWINS: Readonly<Record<string, ReadonlySet<string>>> = {
+export const SUBMODULE_TWINS: Readonly<Record<string, ReadonlySet<string>>> = table({
   // §3.5: torch_npu.npu.amp.__all__, plus the modules transfer_to_npu maps (§2.3)
   amp: new Set(['autocast', 'GradScaler', 'custom_fwd', 'custom_bwd', 'autocast_mode', 'grad_scaler', 'common']),
   // §2.3: torch.cuda.memory._record_memory_history/_snapshot/_dump_snapshot = torch.npu.memory.*
@@ -49,22 +50,22 @@ export const SUBMODULE_TWINS: Readonly<Record<string, ReadonlySet<string>>> = {
   random: NPU_TWINS,
   streams: NPU_TWINS,
   graphs: NPU_TWINS,
-};
+});
 
 /** §3.1: `_sanitizer.enable_cuda_sanitizer` → `_sanitizer.enable_npu_sanitizer`. */
 export const SANITIZER = { module: '_sanitizer', cuda: 'enable_cuda_sanitizer', npu: 'enable_npu_sanitizer' };
 
 /** Names with a twin whose use needs a human look (converted only as unsafe fixes). */
-export const UNSAFE_TWINS: Readonly<Record<string, { to: string; hint: string }>> = {
+export const UNSAFE_TWINS: Readonly<Record<string, { to: string; hint: string }>> = table({
   // §3.3 / §2.3: no float64 on NPU; transfer_to_npu maps torch.cuda.DoubleTensor to torch.npu.FloatTensor
   DoubleTensor: {
     to: 'FloatTensor',
     hint: 'NPU has no float64 support; torch.npu.FloatTensor computes in float32 (what transfer_to_npu does) - check the precision this code needs',
   },
-};
+});
 
 /** §3.3 and the tool's unsupported list: torch.cuda names with no NPU twin, and what to do instead. */
-export const NO_TWIN_HINTS: Readonly<Record<string, string>> = {
+export const NO_TWIN_HINTS: Readonly<Record<string, string>> = table({
   nvtx: 'use torch_npu.npu.mstx (mark, range_push, range_pop, range_start, range_end, mstx_range) for NPU profiler ranges',
   comm: 'torch.cuda.comm has no NPU twin; use torch.distributed collectives (backend "hccl") or plain tensor ops',
   // §3.7: collectives on NPU go through an hccl process group
@@ -85,7 +86,7 @@ export const NO_TWIN_HINTS: Readonly<Record<string, string>> = {
   gds: 'GPUDirect Storage has no NPU twin; load with torch.load and move to the NPU',
   MemPoolContext: 'no NPU twin; torch.npu.MemPool / use_mem_pool cover memory pools',
   OutOfMemoryError: 'torch_npu has no torch.npu.OutOfMemoryError; review what this except clause should catch on NPU',
-};
+});
 
 export type CudaTwin =
   | { kind: 'twin'; path: string[] } // new attribute path under torch.npu

@@ -14,6 +14,7 @@
  * - §1.13 `Tensor.to(<int>)` fails on NPU.
  * Positions of the other arguments follow the PyTorch signatures.
  */
+import { table } from './table';
 
 /** Keyword arguments that take a device in any call (§2.3 `device_kwargs_list`, plus DataLoader's `pin_memory_device`). */
 export const DEVICE_KEYWORDS: ReadonlySet<string> = new Set([
@@ -25,7 +26,7 @@ export const DEVICE_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Calls whose positional argument at the given index is a device (or device type). */
-export const DEVICE_POSITIONAL: Readonly<Record<string, number>> = {
+export const DEVICE_POSITIONAL: Readonly<Record<string, number>> = table({
   'torch.device': 0,
   'torch.set_default_device': 0,
   'torch.get_device_module': 0,
@@ -44,12 +45,12 @@ export const DEVICE_POSITIONAL: Readonly<Record<string, number>> = {
   'torch.hub.load_state_dict_from_url': 2,
   'torch.distributed.device_mesh.init_device_mesh': 0,
   'torch.distributed.device_mesh.DeviceMesh': 0,
-};
+});
 
 /** Keyword arguments that take a device in particular calls (`torch.device(type="cuda", index=0)`). */
-export const DEVICE_CALL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+export const DEVICE_CALL_KEYWORDS: Readonly<Record<string, readonly string[]>> = table({
   'torch.device': ['type'],
-};
+});
 
 /** Modules whose direct members take a device first (`torch.cuda.set_device("cuda:1")`, §2.3, §3.9); not their submodules (`nvtx`). */
 export const DEVICE_MODULES: readonly string[] = ['torch.cuda.', 'torch.npu.', 'torch_npu.npu.'];

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parsedChars, setTreeCollector } from '../python/parser';
 import { convertFile, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
@@ -120,6 +120,30 @@ function isPoolWorkerData(d: unknown): d is PoolWorkerData {
   return !!d && typeof d === 'object' && (d as PoolWorkerData).ascendifyPoolWorker === true;
 }
 
+/**
+ * Post a batch's results. A result that cannot be cloned (a bug: some record
+ * holds a function or a native object) fails that file alone, with the reason,
+ * instead of ending the worker and its whole batch as "worker stopped".
+ */
+function postResults(port: MessagePort, batch: number, results: FileResult[]): void {
+  try {
+    port.postMessage({ batch, results } satisfies ResultMessage);
+    return;
+  } catch {
+    // find the file(s) at fault below
+  }
+  const safe = results.map((r): FileResult => {
+    try {
+      structuredClone(r);
+      return r;
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return { rel: r.rel, status: 'failed', reason: `internal error: the result cannot be sent back (${why}); copied unchanged (please report this file)`, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: r.parsed };
+    }
+  });
+  port.postMessage({ batch, results: safe } satisfies ResultMessage);
+}
+
 if (!isMainThread && parentPort && isPoolWorkerData(workerData)) {
   const port = parentPort;
   const { engine } = workerData;
@@ -139,8 +163,7 @@ if (!isMainThread && parentPort && isPoolWorkerData(workerData)) {
       return;
     }
     const results = msg.tasks.map((t) => readAndConvert(t.rel, t.abs, engine));
-    const reply: ResultMessage = { batch: msg.batch, results };
-    port.postMessage(reply);
+    postResults(port, msg.batch, results);
     collectTreesIfDue();
     schedule();
   };

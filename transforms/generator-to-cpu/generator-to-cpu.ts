@@ -43,6 +43,7 @@ import type { SyntaxNode } from '../../src/python/parser';
 import { callArgs, stringLiteral, unparen } from '../../src/python/nodes';
 import { ValueFlow, preferredQuote } from '../nccl-to-hccl/value-flow';
 import { nodesOfType } from '../../src/python/tree-cache';
+import { table } from '../../src/facts/table';
 
 const ID = 'generator-to-cpu';
 const USE_NOT_SHOWN = `${ID}/use-not-shown`;
@@ -50,13 +51,13 @@ const DEFAULT_DEVICE = `${ID}/default-device-set`;
 const MIXED = `${ID}/host-and-device-uses`;
 
 /** torch.utils.data consumers of a generator: positional index of `generator` (undefined: keyword only). */
-const CONSUMERS: Readonly<Record<string, number | undefined>> = {
+const CONSUMERS: Readonly<Record<string, number | undefined>> = table({
   DataLoader: undefined, // the 13th parameter; only ever passed by keyword
   RandomSampler: 3,
   SubsetRandomSampler: 1,
   WeightedRandomSampler: 3,
   random_split: 2,
-};
+});
 
 /** Host random ops when called without a device (generator is keyword-only). */
 const HOST_RANDOM = new Set(['torch.randperm', 'torch.randint', 'torch.rand', 'torch.randn']);

@@ -41,6 +41,7 @@ import { envNameSites } from '../../src/python/environ';
 import { NCCL_ENV_TWINS, NCCL_ENV_VALUE_CHANGES, ncclNoTwinHint } from '../../src/facts/env-vars';
 import { ValueFlow, preferredQuote } from './value-flow';
 import { nodesOfType } from '../../src/python/tree-cache';
+import { table } from '../../src/facts/table';
 
 const ID = 'nccl-to-hccl';
 const ROLE_NOT_SHOWN = `${ID}/role-not-shown`;
@@ -50,14 +51,14 @@ const NO_TWIN = `${ID}/no-hccl-twin`;
 const DIST_MODULES = ['torch.distributed.distributed_c10d', 'torch.distributed'];
 
 /** torch.distributed functions with a backend parameter: its positional index (keyword `backend`). */
-const BACKEND_PARAMS: Readonly<Record<string, { index: number; keyword: string }>> = {
+const BACKEND_PARAMS: Readonly<Record<string, { index: number; keyword: string }>> = table({
   init_process_group: { index: 0, keyword: 'backend' },
   new_group: { index: 2, keyword: 'backend' },
   new_subgroups: { index: 3, keyword: 'backend' },
   new_subgroups_by_enumeration: { index: 2, keyword: 'backend' },
   is_backend_available: { index: 0, keyword: 'backend' },
   Backend: { index: 0, keyword: 'name' },
-};
+});
 
 /** String methods that keep a backend name a backend name (`args.backend.lower() == "nccl"`). */
 const SAME_VALUE_METHODS = new Set(['lower', 'upper', 'strip', 'casefold']);

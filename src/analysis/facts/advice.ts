@@ -2,6 +2,7 @@
  * Performance and precision advice: GPU2Ascend's `resource/precision_performance_advice.json`
  * (ascend-facts.md §1.11) and the torch_npu facts it rests on (§3.6, §3.9, §1.12).
  */
+import { table } from '../../facts/table';
 
 /**
  * §1.11 api_performance_dict: torch.optim classes with an NPU fused twin. §3.6 lists them
@@ -9,13 +10,13 @@
  * NpuFusedRMSprop, ...). GPU2Ascend's Lamb / BertAdam / AdamP / RMSpropTF entries name
  * classes torch.optim does not have, so they cannot match and are left out.
  */
-export const FUSED_OPTIMIZERS: Readonly<Record<string, string>> = {
+export const FUSED_OPTIMIZERS: Readonly<Record<string, string>> = table({
   'torch.optim.SGD': 'NpuFusedSGD',
   'torch.optim.Adam': 'NpuFusedAdam',
   'torch.optim.AdamW': 'NpuFusedAdamW',
   'torch.optim.Adadelta': 'NpuFusedAdadelta',
   'torch.optim.RMSprop': 'NpuFusedRMSprop',
-};
+});
 
 export function fusedOptimizerHint(fused: string, cls: string): string {
   const memory = cls === 'torch.optim.AdamW' ? ' (GPU2Ascend notes ~70% more memory for AdamW)' : '';
@@ -53,7 +54,7 @@ export const ANOMALY_HINT =
   'anomaly detection / gradcheck checks every backward op and slows training on NPU a lot: delete it (or guard it with a debug flag) for real runs';
 
 /** §1.11 api_precision_dict, verbatim advice. */
-export const PRECISION: Readonly<Record<string, string>> = {
+export const PRECISION: Readonly<Record<string, string>> = table({
   'torch.baddbmm': 'may overflow in the computation on NPU; try torch.bmm() + add',
   'torch.reshape':
     'may overflow in backward on NPU; try torch_npu.npu_confusion_transpose (= permute + reshape) where a permute follows',
@@ -62,7 +63,7 @@ export const PRECISION: Readonly<Record<string, string>> = {
     'backward results may be nondeterministic on NPU; compare against a CPU run if accuracy matters',
   'torch.matmul': 'results may differ from CUDA on NPU; compare against a reference run if accuracy matters',
   'torch.Tensor.matmul': 'results may differ from CUDA on NPU; compare against a reference run if accuracy matters',
-};
+});
 
 /** §1.11 performance_configuration_dict, §1.12, §3.9. */
 export const COMPILE_MODE = {

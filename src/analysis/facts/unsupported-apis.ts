@@ -13,6 +13,7 @@
  *   is not known statically, so only names no other common library uses are
  *   reported, as "possible" findings of a lower level.
  */
+import { table } from '../../facts/table';
 
 /** §1.11 op_list_2_8.json, verbatim and in its order. */
 export const OP_LIST_2_8: readonly string[] = [
@@ -131,7 +132,7 @@ export function isUnsupportedApi(qualified: string): boolean {
  * Re-exports: other qualified names of the same object, mapped to the name in the
  * list (torch.nn.parallel re-exports DataParallel, torch.nn re-exports it again).
  */
-export const CANONICAL_NAMES: Readonly<Record<string, string>> = {
+export const CANONICAL_NAMES: Readonly<Record<string, string>> = table({
   'torch.nn.parallel.DataParallel': 'torch.nn.DataParallel',
   'torch.nn.parallel.data_parallel.DataParallel': 'torch.nn.DataParallel',
   'torch.nn.parallel.data_parallel.data_parallel': 'torch.nn.parallel.data_parallel',
@@ -139,14 +140,14 @@ export const CANONICAL_NAMES: Readonly<Record<string, string>> = {
   'torch.nn.modules.rnn.GRU': 'torch.nn.GRU',
   'torch.nn.modules.rnn.RNNCell': 'torch.nn.RNNCell',
   'torch.nn.modules.rnn.RNNBase': 'torch.nn.RNNBase',
-};
+});
 
 /**
  * Methods of classes the code constructs: class → method names in the list.
  * Subclasses that inherit a listed method count (torch.nn.RNN, GRU and LSTM are
  * RNNBase subclasses; their flatten_parameters is RNNBase's).
  */
-export const CLASS_METHODS: Readonly<Record<string, readonly string[]>> = {
+export const CLASS_METHODS: Readonly<Record<string, readonly string[]>> = table({
   'torch.optim.Adam': ['step'],
   'torch.optim.Adadelta': ['step'],
   'torch.optim.LBFGS': ['step'],
@@ -156,7 +157,7 @@ export const CLASS_METHODS: Readonly<Record<string, readonly string[]>> = {
   'torch.nn.RNN': ['flatten_parameters'],
   'torch.nn.GRU': ['flatten_parameters'],
   'torch.nn.LSTM': ['flatten_parameters'],
-};
+});
 
 /** The list entry a (class, method) pair reports, e.g. torch.nn.LSTM.flatten_parameters → torch.nn.RNNBase.flatten_parameters. */
 export function classMethodEntry(cls: string, method: string): string {
@@ -171,7 +172,7 @@ export function classMethodEntry(cls: string, method: string): string {
  * Left out on purpose: `mode`, `is_shared`, `share_memory_` of storages, the
  * torch.fx / torch.jit properties (`args`, `code`, `graph`, `nodes`, ...): too common.
  */
-export const DISTINCT_METHODS: Readonly<Record<string, string>> = {
+export const DISTINCT_METHODS: Readonly<Record<string, string>> = table({
   sspaddmm: 'torch.Tensor.sspaddmm',
   chalf: 'torch.Tensor.chalf',
   int_repr: 'torch.Tensor.int_repr',
@@ -190,13 +191,13 @@ export const DISTINCT_METHODS: Readonly<Record<string, string>> = {
   share_memory: 'torch.nn.Module.share_memory',
   ipu: 'torch.nn.Module.ipu',
   xpu: 'torch.nn.Module.xpu',
-};
+});
 
 const FALLBACK =
   'not supported on NPU (torch_npu 2.8 unsupported-API list): it fails or runs on the CPU; replace it with supported ops or move this computation to the CPU explicitly';
 
 /** Hints with the NPU alternative where the facts name one. */
-const API_HINTS: Readonly<Record<string, string>> = {
+const API_HINTS: Readonly<Record<string, string>> = table({
   // §1.12, §3.7
   'torch.nn.DataParallel':
     'DataParallel does not run on NPU: use torch.nn.parallel.DistributedDataParallel, one process per NPU on the hccl backend (the data-parallel-to-ddp pass converts the plain calls)',
@@ -211,14 +212,14 @@ const API_HINTS: Readonly<Record<string, string>> = {
   // §3.6
   'torch.optim.Adam.step': 'use the NPU fused optimizer torch_npu.optim.NpuFusedAdam (or apex.optimizers.NpuFusedAdam from Ascend\'s apex)',
   'torch.optim.Adadelta.step': 'use the NPU fused optimizer torch_npu.optim.NpuFusedAdadelta (or apex.optimizers.NpuFusedAdadelta from Ascend\'s apex)',
-};
+});
 
 export function apiHint(name: string): string {
   return API_HINTS[name] ?? FALLBACK;
 }
 
 /** §3.4: torch.backends names that are not accepted on NPU, or have another NPU name. */
-export const BACKENDS: Readonly<Record<string, { equivalent?: string; hint: string }>> = {
+export const BACKENDS: Readonly<Record<string, { equivalent?: string; hint: string }>> = table({
   'torch.backends.cuda.cufft_plan_cache': {
     equivalent: 'torch.npu.backends.fft_plan_cache',
     hint: 'use torch.npu.backends.fft_plan_cache (same size / max_size / clear; max_size 1-99)',
@@ -227,7 +228,7 @@ export const BACKENDS: Readonly<Record<string, { equivalent?: string; hint: stri
   'torch.backends.cudnn.benchmark_limit': { hint: 'no NPU equivalent (unsupported on A2/A3); remove the setting' },
   'torch.backends.opt_einsum.enabled': { hint: 'unsupported on NPU (A2/A3); remove the setting' },
   'torch.backends.opt_einsum.strategy': { hint: 'unsupported on NPU (A2/A3); remove the setting' },
-};
+});
 
 const SDP =
   'scaled-dot-product backend switches are unsupported on NPU (A2/A3); remove the call - the fused attention op on NPU is torch_npu.npu_fusion_attention';
