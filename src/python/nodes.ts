@@ -29,6 +29,13 @@ export function unparen(node: SyntaxNode): SyntaxNode {
   return n;
 }
 
+/** `node` with the parentheses around it (`((x))` for `x`). */
+export function withParens(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
 /** The parent, skipping parentheses around `node`. */
 export function parentSkippingParens(node: SyntaxNode): SyntaxNode | null {
   let p = node.parent;

@@ -34,7 +34,7 @@
  */
 import type { Bindings } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
-import { callArgs, isDocstring, outermostAttribute, stringLiteral, unparen, walkNamed } from '../../src/python/nodes';
+import { callArgs, isDocstring, outermostAttribute, stringLiteral, unparen, walkNamed, withParens } from '../../src/python/nodes';
 import { nodesOfType, perTree } from '../../src/python/tree-cache';
 import {
   consumerById,
@@ -141,8 +141,7 @@ class Flow {
     if (left.type !== 'identifier') return null;
     const scope = this.flow.definingScope(left);
     for (const ref of this.flow.sameBinding(this.bindings.references(left.text), scope)) {
-      let at = ref;
-      while (at.parent?.type === 'parenthesized_expression') at = at.parent;
+      const at = withParens(ref);
       let p = at.parent;
       if (p?.type === 'keyword_argument') p = p.parent;
       if (p?.type !== 'argument_list' || p.parent?.type !== 'call') continue;

@@ -32,7 +32,7 @@
 import type { Pass, PassContext } from '../../src/core/pass';
 import type { Edit, FixSafety } from '../../src/core/edit';
 import type { SyntaxNode } from '../../src/python/parser';
-import { attributesAfter, callArgs } from '../../src/python/nodes';
+import { attributesAfter, callArgs, unparen, withParens } from '../../src/python/nodes';
 
 const ID = 'cuda-version-to-npu';
 const NAME = 'torch.version.cuda';
@@ -192,10 +192,10 @@ function operands(chain: SyntaxNode): SyntaxNode[] {
 
 /** `is_bf16_supported()` in an `and` chain; `not is_bf16_supported()` in an `or` chain (the same test, inverted). */
 function isBf16Check(ctx: PassContext, operand: SyntaxNode, negated: boolean): boolean {
-  let e = unwrap(operand);
+  let e = unparen(operand);
   if (negated) {
     if (e.type !== 'not_operator') return false;
-    e = unwrap(e.childForFieldName('argument') ?? e.namedChildren[0]);
+    e = unparen(e.childForFieldName('argument') ?? e.namedChildren[0]);
   }
   if (e.type !== 'call') return false;
   const fn = e.childForFieldName('function');
@@ -269,14 +269,4 @@ function reportManual(ctx: PassContext, use: Use): void {
   });
 }
 
-function withParens(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  return n;
-}
 
-function unwrap(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
-  return n;
-}

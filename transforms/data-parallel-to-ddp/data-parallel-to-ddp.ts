@@ -43,7 +43,7 @@ import type { Edit, FixSafety } from '../../src/core/edit';
 import type { Bindings } from '../../src/python/bindings';
 import type { SyntaxNode } from '../../src/python/parser';
 import type { ImportRequest } from '../../src/imports/request';
-import { ancestor, attributesAfter, callArgs, dottedParts } from '../../src/python/nodes';
+import { ancestor, attributesAfter, callArgs, dottedParts, unparen, withParens } from '../../src/python/nodes';
 import { nodesOfType } from '../../src/python/tree-cache';
 import { DATA_PARALLEL_FUNCTIONS, DATA_PARALLEL_NAMES, DDP_NAMES, PARALLEL_MODULES } from '../../src/facts/data-parallel';
 import { HELPER_FUNCTION, HELPER_MODULE, HELPER_PATH, HELPER_SOURCE } from './ascendify-ddp';
@@ -241,8 +241,8 @@ function wrappedScope(ctx: PassContext, call: SyntaxNode): WrappedScope {
   for (const [expr, isTarget] of [[wrapped, false], [target, true]] as const) {
     if (!expr) continue;
     // `DP(model.module)`: the model taken out of a wrapper, the whole model again
-    if (!isTarget && unwrap(expr).type === 'attribute' && unwrap(expr).childForFieldName('attribute')?.text === 'module') continue;
-    const owner = ownerOf(unwrap(expr));
+    if (!isTarget && unparen(expr).type === 'attribute' && unparen(expr).childForFieldName('attribute')?.text === 'module') continue;
+    const owner = ownerOf(unparen(expr));
     if (!owner) continue;
     const verdict = isModule(ctx, owner);
     const text = wrapped ? wrapped.text.replace(/\s+/g, ' ') : '...';
@@ -293,7 +293,7 @@ function ownerOf(expr: SyntaxNode): Owner | null {
   if (expr.type === 'attribute') obj = expr.childForFieldName('object');
   else if (expr.type === 'subscript') obj = expr.childForFieldName('value');
   if (!obj) return null;
-  obj = unwrap(obj);
+  obj = unparen(obj);
   if (obj.type === 'identifier') {
     const cls = methodClass(obj);
     if (cls) return { kind: 'class', cls, self: obj.text };
@@ -478,8 +478,8 @@ function reportNoDdpName(ctx: PassContext, dp: SyntaxNode): true {
 
 /** Does a tuple / list / set (possibly nested) hold DistributedDataParallel? */
 function holdsDdp(ctx: PassContext, container: SyntaxNode): boolean {
-  for (const c of unwrap(container).namedChildren) {
-    const e = unwrap(c);
+  for (const c of unparen(container).namedChildren) {
+    const e = unparen(c);
     if (/^(tuple|list|set)$/.test(e.type)) {
       if (holdsDdp(ctx, e)) return true;
       continue;
@@ -493,7 +493,7 @@ function holdsDdp(ctx: PassContext, container: SyntaxNode): boolean {
 /** Is `dp` the first DataParallel in the container (the one that gets DDP added)? */
 function firstDataParallel(ctx: PassContext, container: SyntaxNode, dp: SyntaxNode): boolean {
   const elements = (c: SyntaxNode): SyntaxNode[] =>
-    unwrap(c).namedChildren.flatMap((e) => (/^(tuple|list|set)$/.test(unwrap(e).type) ? elements(e) : [unwrap(e)]));
+    unparen(c).namedChildren.flatMap((e) => (/^(tuple|list|set)$/.test(unparen(e).type) ? elements(e) : [unparen(e)]));
   const first = elements(container).find((e) => DATA_PARALLEL_NAMES.has(ctx.bindings.qualify(e) ?? ''));
   return first?.id === dp.id;
 }
@@ -574,22 +574,22 @@ function processCount(call: SyntaxNode): number | undefined {
   const args = callArgs(call);
   const ids = args.keywords.get('device_ids')?.value ?? args.positional[1];
   if (!ids) return undefined;
-  const e = unwrap(ids);
+  const e = unparen(ids);
   if (e.type === 'list' || e.type === 'tuple') {
     return e.namedChildren.length > 0 && e.namedChildren.every((c) => c.type === 'integer') ? e.namedChildren.length : undefined;
   }
   if (e.type !== 'call') return undefined;
   const fn = e.childForFieldName('function')?.text;
   const inner = callArgs(e);
-  if (fn === 'list' && inner.positional.length === 1 && unwrap(inner.positional[0]).type === 'call') {
-    return rangeLength(unwrap(inner.positional[0]));
+  if (fn === 'list' && inner.positional.length === 1 && unparen(inner.positional[0]).type === 'call') {
+    return rangeLength(unparen(inner.positional[0]));
   }
   return rangeLength(e);
 }
 
 function rangeLength(rangeCall: SyntaxNode): number | undefined {
   if (rangeCall.childForFieldName('function')?.text !== 'range') return undefined;
-  const a = callArgs(rangeCall).positional.map(unwrap);
+  const a = callArgs(rangeCall).positional.map(unparen);
   if (a.length === 0 || a.length > 2 || !a.every((x) => x.type === 'integer' && /^\d+$/.test(x.text))) return undefined;
   const n = a.length === 1 ? Number(a[0].text) : Number(a[1].text) - Number(a[0].text);
   return n > 0 ? n : undefined;
@@ -626,19 +626,7 @@ function calleeOf(node: SyntaxNode): SyntaxNode | null {
   return p?.type === 'call' && p.childForFieldName('function')?.id === outer.id ? p : null;
 }
 
-/** The node with the parentheses around it. */
-function withParens(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  return n;
-}
 
-/** Unwrap `(expr)`; a parenthesised tuple `((a, b))` gives the tuple. */
-function unwrap(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
-  return n;
-}
 
 function insert(at: number, content: string): Edit {
   return { start: at, end: at, content };
