@@ -18,6 +18,7 @@ import { convertSource, SourceSyntaxError } from '../src/core/pipeline';
 import { convertFile, DEFAULT_MAX_FILE_SIZE } from '../src/runner/convert-file';
 import { selectPassIds } from '../src/runner/passes';
 import { PASSES } from '../transforms';
+import { rng } from '../src/testing/rng';
 
 /** The structuredPatch-based unifiedDiff this module replaced, unchanged. */
 function referenceDiff(p: string, before: string | null, after: string, mode = '100644'): string {
@@ -106,17 +107,6 @@ function applyPatch(before: string, diff: string): string {
   return out.join('');
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Sorted, non-overlapping random edits. `ambiguous`: biased towards what makes a

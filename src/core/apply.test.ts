@@ -1,5 +1,6 @@
 import { applyEdits, conflicts, OffsetMap, selectFixes } from './apply';
 import type { Edit, Finding } from './edit';
+import { rng } from '../testing/rng';
 
 const finding = (id: string, edits: Edit[]): Finding => ({
   passId: id,
@@ -107,17 +108,6 @@ function referenceSelect(findings: Finding[]) {
   return { accepted, deferred, edits };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('selectFixes semantics (pinned)', () => {
   const ids = (fs: Finding[]) => fs.map((f) => f.passId);
