@@ -60,6 +60,11 @@ function result(rel: string, status: FileStatus, extra: Partial<FileResult> = {}
   return { rel, status, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false, ...extra };
 }
 
+/** A file that failed outside the engine (unreadable, a worker that stopped, a result that cannot be sent): copied unchanged. */
+export function failedResult(rel: string, reason: string, parsed = false): FileResult {
+  return result(rel, 'failed', { reason, parsed });
+}
+
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   try {
     return convertBytes(rel, bytes, opts);

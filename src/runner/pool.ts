@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EngineOptions, FileResult } from './convert-file';
+import { failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { allowGc, collectTreesIfDue, readAndConvert, type BatchMessage, type CloseMessage, type PoolWorkerData, type ResultMessage } from './worker';
 
 export interface FileTask {
@@ -293,7 +293,7 @@ class WorkerPool<T extends FileTask> {
     slot.pending.clear();
     slot.pendingBytes = 0;
     const reason = `internal error: conversion worker stopped (${err.message}); copied unchanged (please report this file)`;
-    this.deliver(lost, lost.map((t) => ({ rel: t.rel, status: 'failed', reason, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false })));
+    this.deliver(lost, lost.map((t) => failedResult(t.rel, reason)));
     if (this.finished) return;
     if (this.hasWork()) {
       if (++this.restarts > MAX_WORKER_RESTARTS) {

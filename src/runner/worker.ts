@@ -15,7 +15,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parsedChars, setTreeCollector } from '../python/parser';
-import { convertFile, type EngineOptions, type FileResult } from './convert-file';
+import { convertFile, failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
 
 /**
@@ -88,7 +88,7 @@ export function readAndConvert(rel: string, abs: string, engine: EngineOptions):
   try {
     bytes = fs.readFileSync(abs);
   } catch (e) {
-    return { rel, status: 'failed', reason: `cannot read: ${errorText(e)}`, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: false };
+    return failedResult(rel, `cannot read: ${errorText(e)}`);
   }
   return convertFile(rel, bytes, engine);
 }
@@ -138,7 +138,7 @@ function postResults(port: MessagePort, batch: number, results: FileResult[]): v
       return r;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      return { rel: r.rel, status: 'failed', reason: `internal error: the result cannot be sent back (${why}); copied unchanged (please report this file)`, diff: '', changes: [], manual: [], notes: [], supportFiles: [], parsed: r.parsed };
+      return failedResult(r.rel, `internal error: the result cannot be sent back (${why}); copied unchanged (please report this file)`, r.parsed);
     }
   });
   port.postMessage({ batch, results: safe } satisfies ResultMessage);
