@@ -5,9 +5,10 @@
 import { acceptedRegions, convertSource, regionRecords, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
+import type { Pass } from '../core/pass';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
-import { analyzePython } from '../analysis/python';
+import { analyzePython, PYTHON_TRIGGERS } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
 import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
@@ -73,6 +74,22 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
   }
 }
 
+/** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
+function passTriggered(passes: readonly Pass[], text: string): boolean {
+  return passes.some((p) => p.triggers.test(text));
+}
+
+/**
+ * Does the engine read this text beyond the cheap path (a pass trigger, or the
+ * analysis trigger when the analysis runs)? For work done before dispatch
+ * (src/runner/project-index.ts). Triggers are ASCII words, so a latin1 reading
+ * of the bytes answers the same.
+ */
+export function engineReads(opts: EngineOptions): (text: string) => boolean {
+  const passes = passesById(opts.passIds);
+  return (text) => passTriggered(passes, text) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
+}
+
 function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   if (bytes.length > opts.maxFileSize) {
     return result(rel, 'skipped', { reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });
@@ -98,7 +115,7 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
   const passes = passesById(opts.passIds);
-  if (!passes.some((p) => p.triggers.test(decoded.text))) {
+  if (!passTriggered(passes, decoded.text)) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.
     // A file with regions tree-sitter cannot parse that the engine would

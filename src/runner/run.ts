@@ -9,13 +9,11 @@ import * as path from 'node:path';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
-import type { EngineOptions, FileResult, FileStatus } from './convert-file';
+import { engineReads, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
 import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
-import { passesById } from './passes';
-import { PYTHON_TRIGGERS } from '../analysis/python';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -114,16 +112,6 @@ export interface RunResult {
  * as does `req.signal`. Every write goes through a RootedWriter: no write ever
  * follows a symbolic link in the output (or, with --in-place, the source).
  */
-/**
- * The cheap-path test of convertFile (src/runner/convert-file.ts): a file no
- * selected pass's trigger and no analysis trigger matches is only syntax-checked.
- * Triggers are ASCII words, so the latin1 reading of the bytes answers the same.
- */
-function engineReads(engine: EngineOptions): (text: string) => boolean {
-  const passes = passesById(engine.passIds);
-  return (text) => passes.some((p) => p.triggers.test(text)) || (engine.analysis !== false && PYTHON_TRIGGERS.test(text));
-}
-
 export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
   const tree = treeTarget(req, plan);
   const python: FileSummary[] = []; // every Python source, whatever happened to it
