@@ -13,6 +13,7 @@ import { releaseTrees } from '../python/tree-cache';
 import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 import { fileFacts, type ProjectFacts } from './project-index';
+import { converterFor } from '../kinds';
 
 export interface EngineOptions {
   /** Enabled pass ids, in registry order. */
@@ -66,8 +67,20 @@ export function failedResult(rel: string, reason: string, parsed = false): FileR
   return result(rel, 'failed', { reason, parsed });
 }
 
+/**
+ * Convert one file: a file one of src/kinds/ takes (notebook, launch script,
+ * config, ...), else a Python source (the runner hands over only these two: a
+ * single file named on the command line that no kind takes is Python).
+ */
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   try {
+    const kind = rel.endsWith('.py') ? undefined : converterFor(rel);
+    if (kind) {
+      if (bytes.length > opts.maxFileSize) {
+        return result(rel, 'skipped', { reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });
+      }
+      return kind.convert(rel, bytes, opts);
+    }
     return convertBytes(rel, bytes, opts);
   } finally {
     releaseTrees(); // the file is done: drop what the engine cached about its trees

@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { converterFor } from '../kinds';
+import { otherKinds } from '../analysis/analyze-file';
 
 export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -65,6 +67,18 @@ export function walkTree(root: string): { entries: TreeEntry[]; problems: WalkPr
 export function isPythonSource(rel: string): boolean {
   if (!rel.endsWith('.py')) return false;
   return !rel.split('/').some((part) => NEVER_CONVERT_DIRS.has(part));
+}
+
+/**
+ * Does the engine convert this file (a Python source, or a kind of src/kinds/),
+ * rather than copy it? A single file named on the command line is Python unless
+ * a kind takes it or the analysis knows it as something else (requirements.txt).
+ */
+export function convertedByEngine(rel: string, singleFile = false): boolean {
+  if (isPythonSource(rel)) return true;
+  if (rel.split('/').some((part) => NEVER_CONVERT_DIRS.has(part))) return false;
+  if (converterFor(rel)) return true;
+  return singleFile && otherKinds(rel).length === 0;
 }
 
 /** Write a file atomically: a temporary sibling, then rename over the target. */

@@ -11,7 +11,7 @@ import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
 import { engineReads, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
 import { convertFiles, type FileTask, type PoolStats } from './pool';
-import { comparePaths, errorText, isPythonSource, type TreeEntry } from './files';
+import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
 export { planRun, type Plan } from './plan';
@@ -144,12 +144,11 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   };
   for (const p of plan.problems) journal?.record(p.rel, 'failed', p.reason);
 
-  // a single file is Python unless the analysis knows it as something else (run.sh, requirements.txt)
-  const isPythonEntry = (entry: TreeEntry) => isPythonSource(entry.rel) || (plan.singleFile && otherKinds(entry.rel).length === 0);
-  const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isPythonEntry(e)).length;
+  const isConverted = (entry: TreeEntry) => convertedByEngine(entry.rel, plan.singleFile);
+  const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isConverted(e)).length;
   for (const entry of plan.entries) {
     if (stopped()) break;
-    const isPython = isPythonEntry(entry);
+    const isPython = isConverted(entry);
     if (isPython && entry.kind === 'file') {
       tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
       continue;
@@ -176,7 +175,9 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   const pending = stopped() ? [] : tasks;
   // Repository-wide facts (import graph, star imports) for every file, before any is converted.
   const indexStart = Date.now();
-  const engine = !plan.singleFile && pending.length > 0 ? { ...req.engine, project: buildProjectIndex(pending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
+  const pythonPending = pending.filter((t) => isPythonSource(t.rel));
+  const engine =
+    !plan.singleFile && pythonPending.length > 0 ? { ...req.engine, project: buildProjectIndex(pythonPending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
   const indexMs = Date.now() - indexStart;
   const pool = await convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
     let r = converted;

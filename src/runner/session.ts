@@ -27,7 +27,7 @@ import { executeRun, type RunRequest, type RunResult } from './run';
 import { RootedWriter, TEMP_FILE_RE, WriteError } from './safe-fs';
 import { UsageError, passesById } from './passes';
 import { uncommittedFiles } from './git';
-import { isPythonSource } from './files';
+import { convertedByEngine } from './files';
 
 export interface SessionOptions {
   /** The command line, written into the lock for whoever finds it. */
@@ -113,7 +113,7 @@ function refuseDirty(plan: Plan, req: RunRequest): void {
   const check = uncommittedFiles(dir);
   if (check.problem) throw new UsageError(`${check.problem}; pass --allow-dirty to rewrite in place anyway`);
   if (check.dirty.length === 0) return;
-  const candidates = new Set(plan.entries.filter((e) => e.kind === 'file' && (plan.singleFile || isPythonSource(e.rel))).map((e) => e.abs));
+  const candidates = new Set(plan.entries.filter((e) => e.kind === 'file' && convertedByEngine(e.rel, plan.singleFile)).map((e) => e.abs));
   const passes = passesById(req.engine.passIds);
   const risky = check.dirty.filter((abs) => {
     if (!candidates.has(abs)) return false;
