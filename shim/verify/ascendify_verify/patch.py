@@ -338,12 +338,13 @@ def _patch_distributed(torch):
     @functools.wraps(original_init)
     def ddp_init(self, module, device_ids=None, output_device=None, *args, **kwargs):
         # DDP over NPU devices: the module lives on the CPU, where torch takes no device_ids
-        if device_ids is not None:
-            device_ids = [map_device(d, True, 1) for d in device_ids]
-            device_ids = None
-        if output_device is not None:
-            map_device(output_device, True, 1)
-            output_device = None
+        # an int in device_ids / output_device indexes the module's device type: the NPU here
+        for d in list(device_ids or []) + ([] if output_device is None else [output_device]):
+            if isinstance(d, int) and not isinstance(d, bool):
+                npu_use(f"DistributedDataParallel device {d}", 1)
+            else:
+                map_device(d, False, 1)
+        device_ids = output_device = None
         original_init(self, module, device_ids, output_device, *args, **kwargs)
 
     ddp.__init__ = ddp_init
