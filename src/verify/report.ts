@@ -115,7 +115,7 @@ export function summaryText(r: VerifyResult, reportFiles: string[]): string {
   row('command', commandText(r.command));
   const status = r.spawnError ? 'not started' : r.timedOut ? 'timed out' : r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`;
   row('result', `${status} after ${r.wallSeconds.toFixed(1)} s${r.stoppedAfterSteps !== null ? `, stopped after ${r.stoppedAfterSteps} optimizer steps (--steps)` : ''}`);
-  row('simulation', r.mode === 'simulated' ? `torch_npu ${r.torchNpu ?? '?'} on CPU torch ${r.torch ?? '?'} (${r.processes} process${r.processes === 1 ? '' : 'es'}${r.transferToNpu ? ', transfer_to_npu' : ''})` : r.mode === 'real' ? 'none: the real torch_npu is installed (only the exit status is checked)' : 'shim not loaded');
+  row('simulation', r.mode === 'simulated' && !r.torch ? `torch was never imported (${r.processes} Python process${r.processes === 1 ? '' : 'es'})` : r.mode === 'simulated' ? `torch_npu ${r.torchNpu ?? '?'} on CPU torch ${r.torch ?? '?'} (${r.processes} process${r.processes === 1 ? '' : 'es'}${r.transferToNpu ? ', transfer_to_npu' : ''})` : r.mode === 'real' ? 'none: the real torch_npu is installed (only the exit status is checked)' : 'shim not loaded');
   row('npu uses', `${r.npuUses} at ${r.npuSites.length} site${r.npuSites.length === 1 ? '' : 's'}, ${r.npuApiCalls} torch.npu calls`);
   row('cuda sites', r.cudaSites.length === 0 ? 'none reached' : `${r.cudaSites.length}`);
   for (const l of siteLines(r.cudaSites)) out.push(`      ${l}`);
