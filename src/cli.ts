@@ -2,7 +2,7 @@
  * The command line: argv → options → run(). No logic lives here.
  *
  * Exit codes: 0 success (diff: nothing would change); 1 diff: something would
- * change, analyze --fail-on: a finding at or above the level; 2 some file failed
+ * change, analyze --fail-on: a finding at or above the level, verify: FAILED; 2 some file failed
  * (unreadable, undecodable, unparsable, unwritable, or a pass was reverted);
  * 3 the run could not start (bad arguments, refused paths, a lock held);
  * 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what was done).
