@@ -21,7 +21,7 @@ const PYTHON = [process.env.ASCENDIFY_TORCH_PYTHON, '/usr/bin/python3']
   .find((p) => spawnSync(p, ['-c', 'import torch.distributed as d; assert d.is_available()'], { encoding: 'utf8' }).status === 0);
 
 function cli(args: string[], cwd?: string) {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const v of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT']) delete env[v];
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
