@@ -2,7 +2,7 @@
  * The command line: argv → options → run(). No logic lives here.
  *
  * Exit codes: 0 success (diff: nothing would change); 1 diff: something would
- * change, analyze --fail-on: a finding at or above the level; 2 some file failed
+ * change, analyze --fail-on: a finding at or above the level, verify: FAILED; 2 some file failed
  * (unreadable, undecodable, unparsable, unwritable, or a pass was reverted);
  * 3 the run could not start (bad arguments, refused paths, a lock held);
  * 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what was done).
@@ -27,6 +27,7 @@ import { WriteError } from './runner/safe-fs';
 import { Progress, type ProgressOptions } from './runner/progress';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
+import { checkRequest, runVerify, VERIFY_JSON } from './verify/verify';
 
 export const EXIT = { ok: 0, wouldChange: 1, findings: 1, failures: 2, usage: 3 } as const;
 
@@ -70,6 +71,11 @@ interface Args extends CommonArgs {
   dir?: string;
   help?: boolean;
   version?: boolean;
+  '--'?: (string | number)[];
+  timeout?: number;
+  steps?: number;
+  'allow-cuda'?: boolean;
+  'torch-npu'?: string;
 }
 
 const HTML_OPTION = { type: 'boolean', default: true, describe: `write ${PAGE_NAME}, the report as one page (--no-html: do not)` } as const;
@@ -78,7 +84,7 @@ function parser(argv: string[], onFail: (msg: string) => void) {
   return yargs(argv)
     .scriptName('ascendify')
     .usage('$0 <command> [options]\n\nMigrate CUDA PyTorch code to Huawei Ascend NPUs (torch_npu).')
-    .parserConfiguration({ 'camel-case-expansion': false })
+    .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
     .option('only', { type: 'string', array: true, describe: 'run only these passes (ids, comma-separated or repeated)' })
     .option('skip', { type: 'string', array: true, describe: 'do not run these passes' })
     .option('unsafe', { type: 'boolean', default: false, describe: 'also apply fixes marked unsafe (they are always listed)' })
@@ -131,7 +137,19 @@ function parser(argv: string[], onFail: (msg: string) => void) {
       y.positional('dir', { type: 'string', demandOption: true, describe: 'the report folder of a convert or analyze run' }),
     )
     .command('passes', 'list the passes with their id, levels and summary')
-    .demandCommand(1, 'choose a command: convert, diff, analyze, report or passes')
+    .command(
+      'verify',
+      'run your command (after --) on a simulated NPU (CPU PyTorch) and report every CUDA path it still takes; exit 1 unless it succeeded, used the NPU and reached no CUDA',
+      (y) =>
+        y
+          .usage('$0 verify [options] -- <command ...>   e.g. ascendify verify --steps 5 -- python train.py --epochs 1')
+          .option('report-dir', { type: 'string', describe: `folder for ${VERIFY_JSON} and verify.md (default: ./ascendify-report)` })
+          .option('timeout', { type: 'number', default: 600, describe: 'stop the command (and every process it started) after this many seconds' })
+          .option('steps', { type: 'number', default: 0, describe: 'stop the program cleanly after N optimizer steps (0: no limit)' })
+          .option('allow-cuda', { type: 'boolean', default: false, describe: 'record CUDA sites without raising (they still fail the verdict), to list them all in one run' })
+          .option('torch-npu', { type: 'string', describe: 'torch_npu version whose API list is simulated (default: the newest listed)' }),
+    )
+    .demandCommand(1, 'choose a command: convert, diff, analyze, report, passes or verify')
     .strict()
     .version(VERSION)
     .help()
@@ -170,6 +188,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (command === 'diff') return await diffCommand(args, io);
     if (command === 'report') return reportCommand(args, io);
     if (command === 'analyze') return await analyzeCommand(args, io, argv);
+    if (command === 'verify') return await verifyCommand(args, io);
     return await convertCommand(args, io, argv);
   } catch (e) {
     if (e instanceof UsageError) return usage(e.message);
@@ -368,6 +387,29 @@ async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<numbe
     session.close();
     signals.release();
   }
+}
+
+/** `verify -- <command>`: exit 0 when it passed, 1 when not (3: the command line was wrong). */
+async function verifyCommand(args: Args, io: Io): Promise<number> {
+  if (args._.length > 1) throw new UsageError(`verify: put the command after --: ascendify verify -- ${args._.slice(1).join(' ')}`);
+  for (const k of ['only', 'skip', 'unsafe', 'transfer-to-npu', 'jobs'] as const) {
+    if (args[k] !== undefined && args[k] !== false) throw new UsageError(`verify: --${k} applies to the converting commands only`);
+  }
+  const req = {
+    command: (args['--'] ?? []).map(String),
+    cwd: process.cwd(),
+    reportDir: path.resolve(args['report-dir'] ?? REPORT_DIR_NAME),
+    timeoutSeconds: args.timeout ?? 600,
+    steps: args.steps ?? 0,
+    allowCuda: args['allow-cuda'] === true,
+    torchNpuVersion: args['torch-npu'],
+    version: VERSION,
+  };
+  checkRequest(req);
+  const { result, text } = await runVerify(req);
+  if (!args.quiet) io.stdout(text);
+  else if (!result.passed) io.stderr(`ascendify verify: FAILED: ${result.reasons[0]}\n`);
+  return result.passed ? EXIT.ok : 1;
 }
 
 export function parseSize(s: string | undefined): number {
