@@ -411,19 +411,33 @@ function encodeSource(cell: CodeCell, edits: readonly CellEdit[], next: string, 
       for (const l of lines) parts.push({ raw: encodeJsonString(l, style) });
       return lines;
     };
+    let lastKept = -1;
+    // changed text right after a kept string that does not end its line: write that line again whole
+    const joinsLine = (until: number) =>
+      lastKept >= 0 && until > gapStart && !next.slice(items[lastKept].a + shift(items[lastKept].a), gapStart).endsWith('\n');
     for (let i = 0; i < items.length && !redo; i++) {
       if (!keep[i]) continue;
       const ns = items[i].a + shift(items[i].a);
+      if (joinsLine(ns)) {
+        keep[lastKept] = false;
+        redo = true;
+        break;
+      }
       const lines = gap(ns);
       if (lines.length > 0 && !lines[lines.length - 1].endsWith('\n')) {
         keep[i] = false; // the changed text ends inside this string's line: write the line again whole
         redo = true;
-        continue;
+        break;
       }
       parts.push({ raw: items[i].raw, orig: i });
       gapStart = ns + (items[i].b - items[i].a);
+      lastKept = i;
     }
     if (redo) continue;
+    if (joinsLine(next.length)) {
+      keep[lastKept] = false;
+      continue;
+    }
     gap(next.length);
     break;
   }
