@@ -13,7 +13,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { convertNotebook } from './notebook';
+import { cellEdits, convertNotebook, type CodeCell } from './notebook';
+import { LineIndex } from '../python/source';
+import type { ChangedRegion } from '../core/apply';
 import { neutralizeCell } from './ipython';
 import { encodeJsonString, scanJson, stringStyle } from './json-text';
 import { PASSES } from '../../transforms';
@@ -452,5 +454,32 @@ describe('record lines', () => {
       ['cell 3, line 2: th.ones(1).cuda() → th.ones(1).npu()', '"x = th.ones(1).cuda()"'],
     ]);
     expect(r.manual.map((m) => [m.message, at(m.startLine)])).toEqual([['cell 2, line 1: shell command not converted: nvidia-smi → npu-smi info', '"!nvidia-smi\\n",']]);
+  });
+});
+
+describe('engine regions → cell edits', () => {
+  // two cells in a virtual module: "import torch" + SEP + "!ls\nx = 1" + SEP
+  const mk = (texts: string[], live = texts.map(() => true)): CodeCell[] => {
+    let v = 0;
+    return texts.map((t, i) => {
+      const c: CodeCell = { index: i, source: { kind: 'string', start: 0, end: 0, value: t }, pieces: [], text: t, neutral: neutralizeCell(t), live: live[i], vStart: v, lines: new LineIndex(t) };
+      v += t.length + 2;
+      return c;
+    });
+  };
+  const edits = (cells: CodeCell[], output: string, regions: ChangedRegion[]) =>
+    [...cellEdits(cells, output, regions)].map(([c, list]) => [c.index, list.map((e) => [e.start, e.end, e.content])]);
+  const cells = mk(['import torch', '!ls\nx = 1']); // cell 2 starts at 14
+  it('maps an edit inside a cell, an insertion after a cell, a deleted last line', () => {
+    expect(edits(cells, 'XYimport torch_npu\n', [{ os: 18, oe: 19, ns: 0, ne: 2 }])).toEqual([[1, [[4, 5, 'XY']]]]);
+    expect(edits(cells, 'import torch_npu\n', [{ os: 13, oe: 13, ns: 0, ne: 17 }])).toEqual([[0, [[12, 12, '\nimport torch_npu']]]]);
+    expect(edits(cells, 'import torch_npu\n', [{ os: 14, oe: 14, ns: 0, ne: 17 }])).toEqual([[1, [[0, 0, 'import torch_npu\n']]]]);
+    expect(edits(cells, '', [{ os: 18, oe: 24, ns: 0, ne: 0 }])).toEqual([[1, [[4, 9, '']]]]);
+  });
+  it('refuses an edit across cells, in a magic line, or in a cell that is not converted', () => {
+    expect(() => edits(cells, 'x', [{ os: 10, oe: 16, ns: 0, ne: 1 }])).toThrow('not inside one cell');
+    expect(() => edits(cells, 'x', [{ os: 14, oe: 15, ns: 0, ne: 1 }])).toThrow('IPython line');
+    expect(() => edits(cells, 'x', [{ os: 15, oe: 15, ns: 0, ne: 1 }])).toThrow('IPython line');
+    expect(() => edits(mk(['a = 1', 'b = 2'], [true, false]), 'x', [{ os: 7, oe: 8, ns: 0, ne: 1 }])).toThrow('not converted');
   });
 });

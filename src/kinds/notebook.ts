@@ -58,7 +58,7 @@ export const UNCONVERTED_CELL_RULE = 'notebook/unconverted-cell';
 
 type JsonString = JsonValue & { kind: 'string' };
 
-interface CodeCell {
+export interface CodeCell {
   /** 0-based among all cells. */
   index: number;
   source: JsonValue;
@@ -327,7 +327,7 @@ function sortRecords<T extends { startLine: number; endLine: number }>(records: 
   return records.sort((a, b) => a.startLine - b.startLine || a.endLine - b.endLine);
 }
 
-interface CellEdit {
+export interface CellEdit {
   start: number;
   end: number;
   content: string;
@@ -339,7 +339,7 @@ interface CellEdit {
  * the cell as a new last line; anything that is not inside one converted cell,
  * or that touches a neutralized magic, throws.
  */
-function cellEdits(cells: CodeCell[], output: string, regions: readonly ChangedRegion[]): Map<CodeCell, CellEdit[]> {
+export function cellEdits(cells: CodeCell[], output: string, regions: readonly ChangedRegion[]): Map<CodeCell, CellEdit[]> {
   const out = new Map<CodeCell, CellEdit[]>();
   for (const g of regions) {
     const content = output.slice(g.ns, g.ne);
@@ -350,6 +350,12 @@ function cellEdits(cells: CodeCell[], output: string, regions: readonly ChangedR
       if (c.vStart <= g.os && g.oe <= end) {
         cell = c;
         edit = { start: g.os - c.vStart, end: g.oe - c.vStart, content };
+        break;
+      }
+      if (c.vStart <= g.os && g.os <= end && g.oe === end + 1) {
+        // an edit through the line break that ends the cell's last line (a deleted last line): that break is not the cell's
+        cell = c;
+        edit = { start: g.os - c.vStart, end: c.text.length, content: content.replace(/\n$/, '') };
         break;
       }
       if (g.os === g.oe && g.os === end + 1) {
