@@ -483,3 +483,12 @@ describe('engine regions → cell edits', () => {
     expect(() => edits(mk(['a = 1', 'b = 2'], [true, false]), 'x', [{ os: 7, oe: 8, ns: 0, ne: 1 }])).toThrow('not converted');
   });
 });
+
+describe('the patch', () => {
+  it('shows only the lines that changed, also between two changes in one cell', () => {
+    const input = notebook(['import torch as th\nimport os\n\nx = th.ones(1).cuda()\nprint(x)']);
+    const r = run(input);
+    const changed = r.diff.split('\n').filter((l) => /^[-+](?![-+])/.test(l));
+    expect(changed).toEqual(['+    "import torch_npu\\n",', '-    "x = th.ones(1).cuda()\\n",', '+    "x = th.ones(1).npu()\\n",']);
+  });
+});

@@ -260,26 +260,36 @@ function convertCells(rel: string, text: string, found: { index: number; source:
 
   const edits = cellEdits(cells, r.output, r.regions);
   const style = stringStyle(text);
-  const replacements: { start: number; end: number; content: string }[] = [];
+  const replacements: ({ start: number; end: number } & Encoded)[] = [];
   for (const [cell, list] of edits) {
     const next = applyCellEdits(cell.text, list);
     if (next === cell.text) continue;
-    replacements.push({ start: cell.source.start, end: cell.source.end, content: encodeSource(cell, list, next, text, style) });
+    replacements.push({ start: cell.source.start, end: cell.source.end, ...encodeSource(cell, list, next, text, style) });
   }
   if (replacements.length === 0) return withAnalysis(result(rel, 'unchanged', base));
   let out = '';
   let last = 0;
   const regions: ChangedRegion[] = [];
   for (const rep of replacements.sort((a, b) => a.start - b.start)) {
-    const old = text.slice(rep.start, rep.end);
-    let p = 0;
-    while (p < old.length && p < rep.content.length && old[p] === rep.content[p]) p++;
-    let s = 0;
-    while (s < old.length - p && s < rep.content.length - p && old[old.length - 1 - s] === rep.content[rep.content.length - 1 - s]) s++;
     out += text.slice(last, rep.start);
-    const ns = out.length + p;
+    const base = out.length;
     out += rep.content;
-    regions.push({ os: rep.start + p, oe: rep.end - s, ns, ne: out.length - s });
+    // one region per stretch between the strings kept as they were, so the patch shows only changed lines
+    let o = rep.start;
+    let n = 0;
+    for (const k of [...rep.kept, { old: rep.end, at: rep.content.length, length: 0 }]) {
+      const old = text.slice(o, k.old);
+      const now = rep.content.slice(n, k.at);
+      if (old !== now) {
+        let p = 0;
+        while (p < old.length && p < now.length && old[p] === now[p]) p++;
+        let q = 0;
+        while (q < old.length - p && q < now.length - p && old[old.length - 1 - q] === now[now.length - 1 - q]) q++;
+        regions.push({ os: o + p, oe: k.old - q, ns: base + n + p, ne: base + k.at - q });
+      }
+      o = k.old + k.length;
+      n = k.at + k.length;
+    }
     last = rep.end;
   }
   out += text.slice(last);
@@ -395,15 +405,21 @@ function splitLines(s: string): string[] {
   return s.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
+interface Encoded {
+  content: string;
+  /** Strings kept byte for byte: offset in the file, offset in `content`, length (for the diff's regions). */
+  kept: { old: number; at: number; length: number }[];
+}
+
 /**
  * The new JSON text of a cell's `source`. A single string is written again
  * whole; a list keeps the raw text of every string no edit touches (and the
  * separators between two kept neighbours), and the changed text between kept
  * strings becomes one string per line, as nbformat writes it.
  */
-function encodeSource(cell: CodeCell, edits: readonly CellEdit[], next: string, file: string, style: JsonStringStyle): string {
+function encodeSource(cell: CodeCell, edits: readonly CellEdit[], next: string, file: string, style: JsonStringStyle): Encoded {
   const src = cell.source;
-  if (src.kind !== 'array') return encodeJsonString(next, style);
+  if (src.kind !== 'array') return { content: encodeJsonString(next, style), kept: [] };
   const items = cell.pieces.map((p) => ({ a: p.at, b: p.at + p.node.value.length, raw: file.slice(p.node.start, p.node.end) }));
   const shift = (pos: number) => edits.reduce((d, e) => (e.end <= pos ? d + e.content.length - (e.end - e.start) : d), 0);
   const keep = items.map((it) => !edits.some((e) => (e.end > it.a && e.start < it.b) || (e.start === e.end && it.a < e.start && e.start < it.b)));
@@ -467,14 +483,17 @@ function encodeSource(cell: CodeCell, edits: readonly CellEdit[], next: string, 
     trail = unit === undefined ? '' : `${eol}${indent}`;
     sep = unit === undefined ? ', ' : `,${lead}`;
   }
-  if (parts.length === 0) return '[]';
-  let body = parts[0].raw;
-  for (let j = 1; j < parts.length; j++) {
-    const a = parts[j - 1].orig;
+  if (parts.length === 0) return { content: '[]', kept: [] };
+  const kept: Encoded['kept'] = [];
+  let body = `[${lead}`;
+  for (let j = 0; j < parts.length; j++) {
+    const a = parts[j - 1]?.orig;
     const b = parts[j].orig;
-    body += (a !== undefined && b === a + 1 ? file.slice(src.items[a].end, src.items[b].start) : sep) + parts[j].raw;
+    if (j > 0) body += a !== undefined && b === a + 1 ? file.slice(src.items[a].end, src.items[b].start) : sep;
+    if (b !== undefined) kept.push({ old: src.items[b].start, at: body.length, length: parts[j].raw.length });
+    body += parts[j].raw;
   }
-  return `[${lead}${body}${trail}]`;
+  return { content: `${body}${trail}]`, kept };
 }
 
 /** The rewritten file must still be JSON (a cheap guard against a bug in the splicing above). */
