@@ -74,3 +74,28 @@ export function pythonVersion(): [number, number] {
   const v = execFileSync(python(), ['-c', 'import sys; print(sys.version_info[0], sys.version_info[1])'], { encoding: 'utf8' }).trim().split(' ');
   return [Number(v[0]), Number(v[1])];
 }
+
+const NBFORMAT_CHECK = `
+import json, sys
+import nbformat
+bad = []
+for path in json.load(sys.stdin):
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as e:
+        bad.append({"file": path, "error": f"{type(e).__name__}: {e}"})
+json.dump(bad, sys.stdout)
+`;
+
+/** Is Jupyter's nbformat importable (Debian: python3-nbformat)? */
+export function hasNbformat(): boolean {
+  return spawnSync(python(), ['-c', 'import nbformat'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Notebooks that Jupyter's own reader and validator reject, with the error (empty when all pass). */
+export function nbformatErrors(files: string[]): { file: string; error: string }[] {
+  if (files.length === 0) return [];
+  const r = spawnSync(python(), ['-c', NBFORMAT_CHECK], { input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { file: string; error: string }[];
+}

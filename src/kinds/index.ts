@@ -15,6 +15,7 @@
  * `analyzeOtherFile(rel, bytes)` minus what it converted.
  */
 import type { EngineOptions, FileResult } from '../runner/convert-file';
+import { notebookKind } from './notebook';
 
 export interface KindConverter {
   /** Short id (`notebook`, `shell`, ...), used in notes and docs. */
@@ -25,7 +26,7 @@ export interface KindConverter {
 }
 
 /** Registry, in match order. */
-export const KINDS: readonly KindConverter[] = [];
+export const KINDS: readonly KindConverter[] = [notebookKind];
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */
 const NEVER_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'ascendify-report']);
