@@ -15,6 +15,8 @@
  * `analyzeOtherFile(rel, bytes)` minus what it converted.
  */
 import type { EngineOptions, FileResult } from '../runner/convert-file';
+import { configKind } from './config';
+import { requirementsKind } from './requirements';
 
 export interface KindConverter {
   /** Short id (`notebook`, `shell`, ...), used in notes and docs. */
@@ -25,7 +27,10 @@ export interface KindConverter {
 }
 
 /** Registry, in match order. */
-export const KINDS: readonly KindConverter[] = [];
+export const KINDS: readonly KindConverter[] = [
+  requirementsKind, // before config: it takes setup.cfg and pyproject.toml
+  configKind,
+];
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */
 const NEVER_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'ascendify-report']);
