@@ -71,18 +71,18 @@ describe('configs and requirements through the CLI', () => {
       'requirements.txt,1,1,INSERT,# ascendify: on Ascend also install torch-npu==2.1.0.* (the torch_npu release for torch 2.1.0; see Ascend/pytorch)',
     ]);
     const manual = read('out/ascendify-report/manual_changes.csv');
-    expect(manual).toMatch(/^accelerate\.yaml,1,1,manual,config\/gpu-setting,distributed_type: MULTI_GPU/m);
-    expect(manual).toMatch(/^accelerate\.yaml,2,2,manual,config\/gpu-setting,gpu_ids: all/m);
-    expect(manual).toMatch(/^configs\/unread\.yaml,1,1,manual,config\/device,device: cuda:0 not converted: no Python code/m);
+    expect(manual).toMatch(/^accelerate\.yaml,1,1,manual,cuda-device-to-npu\/config-gpu-setting,distributed_type: MULTI_GPU/m);
+    expect(manual).toMatch(/^accelerate\.yaml,2,2,manual,cuda-device-to-npu\/config-gpu-setting,gpu_ids: all/m);
+    expect(manual).toMatch(/^configs\/unread\.yaml,1,1,manual,cuda-device-to-npu\/config-device,device: cuda:0 not converted: no Python code/m);
 
     // findings: the converted settings are gone, the rest stays (the block scalar's text is still reported as today)
     const findings = JSON.parse(read('out/ascendify-report/findings.json')) as { findings: { file: string; startLine: number; rule: string }[] };
     const brief = findings.findings.filter((f) => !f.file.endsWith('.py')).map((f) => `${f.file}:${f.startLine} ${f.rule}`);
     expect(brief).toEqual([
-      'accelerate.yaml:1 config/gpu-setting',
-      'accelerate.yaml:2 config/gpu-setting',
+      'accelerate.yaml:1 cuda-device-to-npu/config-gpu-setting',
+      'accelerate.yaml:2 cuda-device-to-npu/config-gpu-setting',
       'configs/train.yaml:6 scripts/device-cuda',
-      'configs/unread.yaml:1 config/device',
+      'configs/unread.yaml:1 cuda-device-to-npu/config-device',
       'requirements.txt:2 third-party/requirement',
     ]);
 

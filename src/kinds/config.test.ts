@@ -91,8 +91,8 @@ describe('config values', () => {
   it('records each change on its line, with the pass that owns the meaning', () => {
     const r = convert('a: 1\ndevice: cuda\nbackend: nccl\n', 'yaml');
     expect(r.changes.map((c) => [c.startLine, c.passId, c.ruleId, c.operation, c.message])).toEqual([
-      [2, 'cuda-device-to-npu', 'config/device', 'MODIFY', 'device: cuda → npu'],
-      [3, 'nccl-to-hccl', 'config/backend', 'MODIFY', 'backend: nccl → hccl'],
+      [2, 'cuda-device-to-npu', 'cuda-device-to-npu/config-device', 'MODIFY', 'device: cuda → npu'],
+      [3, 'nccl-to-hccl', 'nccl-to-hccl/config-backend', 'MODIFY', 'backend: nccl → hccl'],
     ]);
   });
 
@@ -103,8 +103,8 @@ describe('config values', () => {
       expect(r.output).toBe(input);
       expect(r.changes).toEqual([]);
       expect(r.manual.map((m) => [m.startLine, m.ruleId, m.level])).toEqual([
-        [1, 'config/device', 'manual'],
-        [2, 'config/backend', 'manual'],
+        [1, 'cuda-device-to-npu/config-device', 'manual'],
+        [2, 'nccl-to-hccl/config-backend', 'manual'],
       ]);
       expect(r.manual[0].message).toMatch(read === false ? /no Python code of the repository names this file/ : /single-file run/);
     }
@@ -115,9 +115,9 @@ describe('config values', () => {
     const r = convert(input, 'yaml');
     expect(r.output).toBe(input);
     expect(r.manual.map((m) => [m.startLine, m.ruleId, m.message.split(':').slice(0, 2).join(':')])).toEqual([
-      [1, 'config/gpu-setting', 'distributed_type: MULTI_GPU'],
-      [2, 'config/gpu-setting', 'gpu_ids: all'],
-      [3, 'config/gpu-setting', 'accelerator: gpu'],
+      [1, 'cuda-device-to-npu/config-gpu-setting', 'distributed_type: MULTI_GPU'],
+      [2, 'cuda-device-to-npu/config-gpu-setting', 'gpu_ids: all'],
+      [3, 'cuda-device-to-npu/config-gpu-setting', 'accelerator: gpu'],
     ]);
   });
 
@@ -282,7 +282,7 @@ describe('through convertFile', () => {
     const input = 'env:\n  CUDA_VISIBLE_DEVICES: "0,1"\ndevice: cuda\n';
     const r = convertFile('configs/unread.yaml', enc(input), opts([]));
     expect(r.status).toBe('unchanged');
-    expect(r.manual.map((m) => m.ruleId)).toEqual(['config/device']);
+    expect(r.manual.map((m) => m.ruleId)).toEqual(['cuda-device-to-npu/config-device']);
     expect(r.analysis!.findings.map((f) => `${f.startLine} ${f.ruleId}`)).toEqual(['2 scripts/cuda-env']);
   });
 

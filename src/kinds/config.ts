@@ -322,16 +322,16 @@ export function convertConfigText(
     const line = lineAt(starts, s.start);
     const tool = devices ? toolSetting(s.key, s.value) : undefined;
     if (tool) {
-      manual.push({ startLine: line, endLine: line, passId: DEVICE_PASS, ruleId: 'config/gpu-setting', level: 'manual', message: `${tool.subject}: a GPU setting of a tool's own config`, hint: tool.hint });
+      manual.push({ startLine: line, endLine: line, passId: DEVICE_PASS, ruleId: 'cuda-device-to-npu/config-gpu-setting', level: 'manual', message: `${tool.subject}: a GPU setting of a tool's own config`, hint: tool.hint });
       continue;
     }
     let passId: string;
     let ruleId: string;
     let npu: string;
     if (devices && DEVICE_VALUE.test(s.value) && isDeviceKey(s.key)) {
-      [passId, ruleId, npu] = [DEVICE_PASS, 'config/device', s.value.replace('cuda', 'npu')];
+      [passId, ruleId, npu] = [DEVICE_PASS, 'cuda-device-to-npu/config-device', s.value.replace('cuda', 'npu')];
     } else if (backends && s.value === 'nccl' && isBackendKey(s.key)) {
-      [passId, ruleId, npu] = [BACKEND_PASS, 'config/backend', 'hccl'];
+      [passId, ruleId, npu] = [BACKEND_PASS, 'nccl-to-hccl/config-backend', 'hccl'];
     } else continue;
     const what = `${s.key}: ${s.value}`;
     if (read) {
@@ -346,7 +346,7 @@ export function convertConfigText(
         ruleId,
         level: 'manual',
         message: `${what} not converted: ${why}`,
-        hint: `if this config is read by the converted code, set ${s.key} to ${npu} (torch_npu registers the ${ruleId === 'config/device' ? 'npu device' : 'hccl backend'}); if another tool reads it, check that tool's NPU support`,
+        hint: `if this config is read by the converted code, set ${s.key} to ${npu} (torch_npu registers the ${ruleId === 'cuda-device-to-npu/config-device' ? 'npu device' : 'hccl backend'}); if another tool reads it, check that tool's NPU support`,
       });
     }
   }
@@ -354,7 +354,7 @@ export function convertConfigText(
 }
 
 /** Analysis findings one of our records covers: the same setting on the same line. */
-const COVERED_RULES: Readonly<Record<string, string>> = { 'config/device': 'scripts/device-cuda', 'config/backend': 'scripts/nccl-backend' };
+const COVERED_RULES: Readonly<Record<string, string>> = { 'cuda-device-to-npu/config-device': 'scripts/device-cuda', 'nccl-to-hccl/config-backend': 'scripts/nccl-backend' };
 
 export function convertConfig(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   const format = configFormat(rel)!;

@@ -102,7 +102,7 @@ describe('torch-npu hints', () => {
   it.each(INVALID)('adds the hint in %s', (_n, format, input, expected) => {
     const r = convert(input, format);
     expect(r.output).toBe(expected);
-    expect(r.changes.every((c) => c.operation === 'INSERT' && c.passId === 'inject-torch-npu' && c.ruleId === 'requirements/torch-npu')).toBe(true);
+    expect(r.changes.every((c) => c.operation === 'INSERT' && c.passId === 'inject-torch-npu' && c.ruleId === 'inject-torch-npu/torch-npu-requirement')).toBe(true);
     const again = convert(expected, format);
     expect([again.output, again.changes, again.manual]).toEqual([expected, [], []]);
   });

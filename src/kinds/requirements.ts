@@ -24,7 +24,7 @@
  *
  * Records carry the pass id `inject-torch-npu` (the dependency side of making
  * torch_npu available: that pass adds `import torch_npu`), so --only / --skip
- * select them with it; rule id `requirements/torch-npu`.
+ * select them with it; rule id `inject-torch-npu/torch-npu-requirement`.
  */
 import type { ChangeRecord, ManualRecord } from '../core/pipeline';
 import { otherKinds } from '../analysis/analyze-file';
@@ -47,7 +47,7 @@ import { decodeUtf8, eolOf, lineStarts, otherAnalysis, textResult, type TextEdit
 export const TORCH_NPU_RELEASES: readonly string[] = ['1.11.0', '2.0.1', '2.1.0', '2.2.0', '2.3.1', '2.4.0', '2.5.1', '2.6.0', '2.7.1', '2.8.0'];
 
 const PASS_ID = 'inject-torch-npu';
-const RULE_ID = 'requirements/torch-npu';
+const RULE_ID = 'inject-torch-npu/torch-npu-requirement';
 const COMMENT_RE = /^[ \t]*#\s*ascendify:.*torch-npu/;
 
 export const TABLE_HINT =
