@@ -8,7 +8,7 @@ import { PASSES } from '../../transforms';
 import { convertFile, type EngineOptions } from '../runner/convert-file';
 import { scanConfigRefs } from '../runner/project-index';
 import { applyTextEdits } from './value-edits';
-import { configFormat, convertConfigText, isBackendKey, isDeviceKey, readByCode, refMatches, type ConfigFormat } from './config';
+import { configFormat, convertConfigText, isBackendKey, isDeviceKey, MAX_YAML_CHARS, readByCode, refMatches, type ConfigFormat } from './config';
 
 const ALL = PASSES.map((p) => p.id);
 
@@ -119,6 +119,12 @@ describe('config values', () => {
       [2, 'cuda-device-to-npu/config-gpu-setting', 'gpu_ids: all'],
       [3, 'cuda-device-to-npu/config-gpu-setting', 'accelerator: gpu'],
     ]);
+  });
+
+  it('does not parse YAML larger than MAX_YAML_CHARS (data, not a config)', () => {
+    const big = `device: cuda\n${'# padding\n'.repeat(MAX_YAML_CHARS / 10)}`;
+    expect(convert(big, 'yaml').output).toBe(big);
+    expect(convert(big.slice(0, MAX_YAML_CHARS - 16), 'yaml').output.startsWith('device: npu\n')).toBe(true);
   });
 
   it('honours the pass selection (--only / --skip)', () => {

@@ -143,6 +143,7 @@ export function refMatches(ref: string, rel: string): boolean {
 
 /** The value sites of a config text, or null when the text does not parse in its format (then nothing is converted). */
 export function configSites(text: string, format: ConfigFormat): ValueSite[] | null {
+  if (!CANDIDATE.test(text)) return [];
   switch (format) {
     case 'yaml':
       return yamlSites(text);
@@ -155,10 +156,22 @@ export function configSites(text: string, format: ConfigFormat): ValueSite[] | n
   }
 }
 
+/**
+ * A value that could be converted or reported (`: cuda`, `= "cuda:0"`, `: &d nccl`,
+ * up to the end of the line, a comment or a flow separator), or a reported key: the
+ * file is parsed only when one shows (most YAML and JSON files are data).
+ */
+const CANDIDATE =
+  /[:=][ \t]*(?:[&!]\S*[ \t]+)*["']?(?:cuda(?::\d+)?|nccl)["']?[ \t]*(?:[\r\n,}\]#;]|$)|(?:distributed_type|gpu_ids|accelerator)["']?[ \t]*[:=]/im;
+
+/** YAML larger than this (256 KiB) is not parsed: data, not a config, and the parser can need seconds per MB. Analysis only. */
+export const MAX_YAML_CHARS = 256 * 1024;
+
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
 
 function yamlSites(text: string): ValueSite[] | null {
+  if (text.length > MAX_YAML_CHARS) return null;
   yamlModule ??= require('yaml') as YamlModule; // lazy: most runs have no YAML that mentions cuda
   const Y = yamlModule;
   const docs = Y.parseAllDocuments(text);
@@ -183,37 +196,66 @@ function yamlSites(text: string): ValueSite[] | null {
   return out;
 }
 
-/** JSON (comments tolerated, as in JSONC): a string followed by `:` is a key; a string right after the `:` is its value. */
+/**
+ * JSON (comments tolerated, as in JSONC): a string followed by `:` is a key; a
+ * string right after the `:` is its value. One pass with charCodeAt (data files
+ * of several MB are JSON too).
+ */
 function jsonSites(text: string): ValueSite[] {
   const out: ValueSite[] = [];
-  const tokens: { kind: 'string' | 'punct' | 'other'; start: number; end: number }[] = [];
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (/\s/.test(c)) i++;
-    else if (c === '/' && text[i + 1] === '/') while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-    else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
-      tokens.push({ kind: 'string', start: i, end: Math.min(j + 1, text.length) });
-      i = j + 1;
-    } else if ('{}[]:,'.includes(c)) tokens.push({ kind: 'punct', start: i, end: ++i });
-    else {
-      const start = i;
-      while (i < text.length && !/[\s{}[\]:,"/]/.test(text[i])) i++;
-      if (i === start) i++;
-      tokens.push({ kind: 'other', start, end: i });
+  // the last two tokens: a key string, then ':'
+  let keyStart = -1;
+  let keyEnd = -1;
+  let afterColon = false;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
     }
-  }
-  for (let t = 0; t + 2 < tokens.length; t++) {
-    const [k, colon, v] = [tokens[t], tokens[t + 1], tokens[t + 2]];
-    if (k.kind !== 'string' || colon.kind !== 'punct' || text[colon.start] !== ':' || v.kind !== 'string') continue;
-    const key = text.slice(k.start + 1, k.end - 1);
-    const value = text.slice(v.start + 1, v.end - 1);
-    if (key.includes('\\') || value.includes('\\')) continue; // escapes: not a plain name
-    out.push({ key, value, start: v.start + 1, end: v.end - 1 });
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 34 || d === 10) break;
+        j += d === 92 /* \ */ ? 2 : 1;
+      }
+      const end = Math.min(j + 1, n);
+      if (afterColon && keyStart >= 0 && end - i <= 66) {
+        // values longer than 64 characters are neither devices, backends nor reported settings
+        const key = text.slice(keyStart + 1, keyEnd - 1);
+        const value = text.slice(i + 1, end - 1);
+        if (!key.includes('\\') && !value.includes('\\')) out.push({ key, value, start: i + 1, end: end - 1 });
+        keyStart = -1;
+      } else if (afterColon) {
+        keyStart = -1;
+      } else {
+        keyStart = i;
+        keyEnd = end;
+      }
+      afterColon = false;
+      i = end;
+      continue;
+    }
+    if (c === 58 /* : */ && keyStart >= 0 && !afterColon) {
+      afterColon = true;
+      i++;
+      continue;
+    }
+    // any other token: no key pending
+    keyStart = -1;
+    afterColon = false;
+    i++;
   }
   return out;
 }
@@ -315,10 +357,12 @@ export function convertConfigText(
   if (!CONFIG_TRIGGER.test(text)) return { edits, changes, manual };
   const sites = configSites(text, format);
   if (!sites) return null;
-  const starts = lineStarts(text);
   const devices = passIds.includes(DEVICE_PASS);
   const backends = passIds.includes(BACKEND_PASS);
-  for (const s of sites) {
+  const wanted = sites.filter((s) => (devices && (DEVICE_VALUE.test(s.value) || toolSetting(s.key, s.value))) || (backends && s.value === 'nccl'));
+  if (wanted.length === 0) return { edits, changes, manual };
+  const starts = lineStarts(text);
+  for (const s of wanted) {
     const line = lineAt(starts, s.start);
     const tool = devices ? toolSetting(s.key, s.value) : undefined;
     if (tool) {

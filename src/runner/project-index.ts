@@ -121,6 +121,8 @@ export function buildProjectIndex(
 
 /** A string literal (any prefix; one line) whose text ends in a config file extension. */
 const CONFIG_REF_RE = /(["'])((?:(?!\1)[^\n\r])*?\.(?:ya?ml|json|toml|ini|cfg))\1/gi;
+/** Does the text name a config file or a config folder at all? */
+const CONFIG_GATE_RE = /\.(?:ya?ml|json|toml|ini|cfg)["']|config_path/i;
 /** Hydra's `@hydra.main(config_path="conf")` / `initialize(config_path=...)`: a folder of configs. */
 const CONFIG_PATH_RE = /\bconfig_path\s*=\s*[rRuU]?(["'])([^"'\n\r]*)\1/g;
 
@@ -131,18 +133,15 @@ const CONFIG_PATH_RE = /\bconfig_path\s*=\s*[rRuU]?(["'])([^"'\n\r]*)\1/g;
  * leading `./` dropped, f-string fields `{...}` → `*`.
  */
 export function scanConfigRefs(text: string, rel: string, refs: Set<string>, dirs: Set<string>): void {
-  if (/\.(?:ya?ml|json|toml|ini|cfg)["']/i.test(text)) {
-    for (const m of text.matchAll(CONFIG_REF_RE)) {
-      const ref = normaliseRef(m[2].replace(/\{[^{}]*\}/g, '*'));
-      if (ref) refs.add(ref);
-    }
+  if (!CONFIG_GATE_RE.test(text)) return; // one pass over the text; most files name no config
+  for (const m of text.matchAll(CONFIG_REF_RE)) {
+    const ref = normaliseRef(m[2].replace(/\{[^{}]*\}/g, '*'));
+    if (ref) refs.add(ref);
   }
-  if (text.includes('config_path')) {
-    for (const m of text.matchAll(CONFIG_PATH_RE)) {
-      if (/\.(?:ya?ml|json|toml|ini|cfg)$/i.test(m[2])) continue; // a file, counted above
-      const dir = resolveRel(dirOf(rel), m[2].replace(/\\/g, '/'));
-      if (dir !== null) dirs.add(dir);
-    }
+  for (const m of text.matchAll(CONFIG_PATH_RE)) {
+    if (/\.(?:ya?ml|json|toml|ini|cfg)$/i.test(m[2])) continue; // a file, counted above
+    const dir = resolveRel(dirOf(rel), m[2].replace(/\\/g, '/'));
+    if (dir !== null) dirs.add(dir);
   }
 }
 
