@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from '../src/runner/convert-file';
 import { selectPassIds } from '../src/runner/passes';
 import { changeListCsv, manualCsv } from '../src/runner/reports';
-import { run, type RunResult } from '../src/runner/run';
+import { analysedFileCounts, run, type RunResult } from '../src/runner/run';
 import { analysisReportFiles } from '../src/analysis/reports';
 
 
@@ -79,8 +79,7 @@ export function analysisFiles(sample: string, r: RunResult): Record<string, stri
   const all = analysisReportFiles(r.findings, {
     name: sample,
     version: 'golden',
-    pythonFiles: r.counts.scanned,
-    otherFiles: r.analysedOther,
+    ...analysedFileCounts(r),
     failedFiles: r.files.filter((f) => f.status === 'failed').length,
   });
   return Object.fromEntries(GOLDEN_ANALYSIS_FILES.map((n) => [n, all[n]]));

@@ -18,7 +18,7 @@ import { PAGE_NAME } from './report/page';
 import { rebuildPage, ReportDirError, writePage } from './report/write';
 import { SEVERITIES, type Severity } from './analysis/types';
 import type { RunResult } from './runner/run';
-import { hasFailures, planRun, executeRun, type RunMode } from './runner/run';
+import { analysedFileCounts, hasFailures, planRun, executeRun, type RunMode } from './runner/run';
 import { defaultJobs, resolveJobs } from './runner/pool';
 import { ANALYSIS_DIR_SUFFIX } from './runner/plan';
 import { openSession } from './runner/session';
@@ -352,8 +352,7 @@ function analysisMeta(result: RunResult): AnalysisMeta {
   return {
     name: path.basename(result.src),
     version: VERSION,
-    pythonFiles: result.counts.scanned,
-    otherFiles: result.analysedOther,
+    ...analysedFileCounts(result),
     failedFiles: result.files.filter((f) => f.status === 'failed').length,
   };
 }

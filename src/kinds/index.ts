@@ -16,6 +16,8 @@
  */
 import type { EngineOptions, FileResult } from '../runner/convert-file';
 import { notebookKind } from './notebook';
+import { configKind } from './config';
+import { requirementsKind } from './requirements';
 
 export interface KindConverter {
   /** Short id (`notebook`, `shell`, ...), used in notes and docs. */
@@ -26,7 +28,11 @@ export interface KindConverter {
 }
 
 /** Registry, in match order. */
-export const KINDS: readonly KindConverter[] = [notebookKind];
+export const KINDS: readonly KindConverter[] = [
+  notebookKind,
+  requirementsKind, // before config: it takes setup.cfg and pyproject.toml
+  configKind,
+];
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */
 const NEVER_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'ascendify-report']);

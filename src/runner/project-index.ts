@@ -38,6 +38,10 @@ export interface ProjectFacts {
   imported: string[];
   /** File → what its star imports bind (only files with a star import). */
   stars: Record<string, StarExport[]>;
+  /** Config file names and paths in Python string literals (`*` for f-string fields), normalised; sorted. */
+  configRefs?: string[];
+  /** Folders named by `config_path=` (Hydra), relative to the root; sorted. */
+  configDirs?: string[];
 }
 
 export interface IndexedFile {
@@ -73,6 +77,8 @@ export function buildProjectIndex(
   const stars: Record<string, StarExport[]> = {};
   const exportsCache = new Map<string, Record<string, string> | null>();
   const abs = new Map(files.map((f) => [f.rel, f.abs]));
+  const configRefs = new Set<string>();
+  const configDirs = new Set<string>();
   try {
     for (const f of files) {
       if (f.size > maxFileSize) continue;
@@ -82,6 +88,7 @@ export function buildProjectIndex(
       } catch {
         continue; // the conversion reports it
       }
+      scanConfigRefs(text, f.rel, configRefs, configDirs);
       if (!text.includes('import')) continue;
       const dir = dirOf(f.rel);
       const starList: StarExport[] = [];
@@ -109,7 +116,51 @@ export function buildProjectIndex(
   } finally {
     releaseTrees(); // trees of the star modules
   }
-  return { imported: [...importedSet].sort(), stars };
+  return { imported: [...importedSet].sort(), stars, configRefs: [...configRefs].sort(), configDirs: [...configDirs].sort() };
+}
+
+/** A string literal (any prefix; one line) whose text ends in a config file extension. */
+const CONFIG_REF_RE = /(["'])((?:(?!\1)[^\n\r])*?\.(?:ya?ml|json|toml|ini|cfg))\1/gi;
+/** Does the text name a config file or a config folder at all? */
+const CONFIG_GATE_RE = /\.(?:ya?ml|json|toml|ini|cfg)["']|config_path/i;
+/** Hydra's `@hydra.main(config_path="conf")` / `initialize(config_path=...)`: a folder of configs. */
+const CONFIG_PATH_RE = /\bconfig_path\s*=\s*[rRuU]?(["'])([^"'\n\r]*)\1/g;
+
+/**
+ * Config files named in Python text (a regular expression over the raw text,
+ * like the import scan: text in a comment or docstring that names a config
+ * counts too, erring towards "read"). Paths are normalised: `\\` → `/`,
+ * leading `./` dropped, f-string fields `{...}` → `*`.
+ */
+export function scanConfigRefs(text: string, rel: string, refs: Set<string>, dirs: Set<string>): void {
+  if (!CONFIG_GATE_RE.test(text)) return; // one pass over the text; most files name no config
+  for (const m of text.matchAll(CONFIG_REF_RE)) {
+    const ref = normaliseRef(m[2].replace(/\{[^{}]*\}/g, '*'));
+    if (ref) refs.add(ref);
+  }
+  for (const m of text.matchAll(CONFIG_PATH_RE)) {
+    if (/\.(?:ya?ml|json|toml|ini|cfg)$/i.test(m[2])) continue; // a file, counted above
+    const dir = resolveRel(dirOf(rel), m[2].replace(/\\/g, '/'));
+    if (dir !== null) dirs.add(dir);
+  }
+}
+
+function normaliseRef(ref: string): string {
+  return ref.replace(/\\+/g, '/').replace(/^(?:\.\/)+/, '').replace(/\/{2,}/g, '/');
+}
+
+/** `dir` joined with a relative path (`..` resolved); null when it leaves the root or is absolute. */
+function resolveRel(dir: string, p: string): string | null {
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return null;
+  const parts = dir ? dir.split('/') : [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
 }
 
 const importedCache = new WeakMap<ProjectFacts, Set<string>>();

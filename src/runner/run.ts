@@ -14,6 +14,7 @@ import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
+import { converterFor } from '../kinds';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -362,4 +363,13 @@ function supportFiles(plan: Plan, results: FileResult[]) {
   }
   files.sort((a, b) => comparePaths(a.path, b.path));
   return { files, notes };
+}
+
+/**
+ * Files the analysis read, for its summary: Python sources, and other files (the
+ * files of src/kinds/, which the engine converts like Python sources, count here).
+ */
+export function analysedFileCounts(r: RunResult): { pythonFiles: number; otherFiles: number } {
+  const kindFiles = r.files.filter((f) => !isPythonSource(f.rel) && converterFor(f.rel)).length;
+  return { pythonFiles: r.counts.scanned - kindFiles, otherFiles: r.analysedOther + kindFiles };
 }
