@@ -38,6 +38,8 @@ export interface ProjectFacts {
   imported: string[];
   /** File → what its star imports bind (only files with a star import). */
   stars: Record<string, StarExport[]>;
+  /** Every Python file of the run (POSIX relative paths), sorted: the scripts a launch script may run (src/kinds/shell.ts). */
+  sources?: string[];
 }
 
 export interface IndexedFile {
@@ -109,7 +111,7 @@ export function buildProjectIndex(
   } finally {
     releaseTrees(); // trees of the star modules
   }
-  return { imported: [...importedSet].sort(), stars };
+  return { imported: [...importedSet].sort(), stars, sources: [...known].sort() };
 }
 
 const importedCache = new WeakMap<ProjectFacts, Set<string>>();
