@@ -138,8 +138,8 @@ describe('shell kind: reports', () => {
     const r = run(src);
     expect(r.status).toBe('unchanged');
     expect(r.manual.map((m) => [m.startLine, m.message])).toEqual([
-      [1, '--backend nccl: not rewritten (other.py is not a Python file of this run)'],
-      [2, '--device cuda: not rewritten (the Python script this command runs is not named plainly)'],
+      [1, 'argument --backend nccl: not rewritten (other.py is not a Python file of this run)'],
+      [2, 'argument --device cuda: not rewritten (the Python script this command runs is not named plainly)'],
     ]);
     // a single file (no project facts): nothing is known about train.py
     const single = run('python train.py --backend nccl\n', 'run.sh', opts({ project: undefined }));
@@ -299,7 +299,7 @@ describe('end to end through the CLI', () => {
       const report = path.join(out, 'ascendify-report');
       const changeList = fs.readFileSync(path.join(report, 'change_list.csv'), 'utf8');
       expect(changeList).toMatch(/scripts\/run\.sh.*CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES/);
-      expect(changeList).toMatch(/scripts\/run\.sh.*--backend nccl → hccl/);
+      expect(changeList).toMatch(/scripts\/run\.sh,4,4,MODIFY,train\.py --backend nccl → hccl/);
       expect(changeList).toMatch(/scripts\/launch.*nvidia-smi → npu-smi info/);
       expect(changeList).toMatch(/Dockerfile.*ASCEND_RT_VISIBLE_DEVICES/);
       expect(fs.readFileSync(path.join(out, 'scripts', 'run.sh'), 'utf8')).toBe(

@@ -293,7 +293,7 @@ function entryArguments(cmd: ShCommand, i: number, ctx: ScriptContext, out: Scri
     const plain = idx >= 0 && word.raw.replace(/["']/g, '') === word.value;
     const start = word.start + Math.max(idx, 0);
     if (inRun && plain) {
-      out.push({ start, end: start + 4, passId, ruleId, message: `${opt} ${value} → ${twin} (argument of ${scriptName})`, edit: { start, end: start + 4, content: isBackend ? 'hccl' : 'npu' }, covers });
+      out.push({ start, end: start + 4, passId, ruleId, message: `${scriptName} ${opt} ${value} → ${twin}`, edit: { start, end: start + 4, content: isBackend ? 'hccl' : 'npu' }, covers });
     } else {
       const why = !scriptName
         ? 'the Python script this command runs is not named plainly'
@@ -305,7 +305,7 @@ function entryArguments(cmd: ShCommand, i: number, ctx: ScriptContext, out: Scri
         end: word.end,
         passId,
         ruleId,
-        message: `${opt} ${value}: not rewritten (${why})`,
+        message: `argument ${opt} ${value}: not rewritten (${why})`,
         hint: isBackend
           ? 'pass hccl when the script\'s option is used as the distributed backend (the converted code uses "hccl")'
           : `pass ${twin} when the script's option is used as a torch device (the converted code uses npu)`,
