@@ -272,6 +272,10 @@ class Lexer {
           cases.push('pattern');
           continue;
         }
+        if (w.value === '[[') {
+          this.conditional();
+          continue;
+        }
         if (w.value === 'for' || w.value === 'select') {
           this.forHead();
           continue;
@@ -321,6 +325,22 @@ class Lexer {
     }
   }
 
+  /** `[[ ... ]]` after its `[[`: words (read for their expansions) and operators, `( ) < > && ||` and `=~` regexes included. */
+  private conditional(): void {
+    const open = this.pos;
+    for (;;) {
+      this.blanks();
+      if (this.pos >= this.end) throw new ScanError(open, 'unterminated [[');
+      if (this.isNewline()) {
+        this.newline();
+        continue;
+      }
+      const w = this.word();
+      if (w.value === ']]') return;
+      if (w.raw === '') this.pos++; // an operator character
+    }
+  }
+
   /** `case WORD in` (the word is read; it may be an expansion). */
   private caseHead(): void {
     this.blanks();
@@ -367,7 +387,7 @@ class Lexer {
         this.dollar(false);
         continue;
       }
-      if (c === '$' && /[A-Za-z_]/.test(this.at(1))) {
+      if (c === '$' && (/[A-Za-z_]/.test(this.at(1)) || (this.at(1) === '(' && this.at(2) !== '('))) {
         this.dollar(false);
         continue;
       }
@@ -406,7 +426,7 @@ class Lexer {
     while (this.pos < this.end) {
       const c = this.at();
       if (c === ' ' || c === '\t' || c === '\n' || (c === '\r' && this.at(1) === '\n')) break;
-      if (c === '(' && /^[A-Za-z_]\w*(\[[^\]]*\])?\+?=$/.test(this.text.slice(start, this.pos)) && !dynamic) {
+      if (c === '(' && /^[A-Za-z_]\w*(\[.*\])?\+?=$/.test(this.text.slice(start, this.pos))) {
         this.array();
         dynamic = true;
         continue;

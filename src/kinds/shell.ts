@@ -82,7 +82,7 @@ export function scanNote(text: string, scan: ShScan): EngineNote {
 
 // ---------------------------------------------------------------- findings
 
-const ASSIGNMENT = /^([A-Za-z_]\w*)(\[[^\]]*\])?\+?=/;
+const ASSIGNMENT = /^([A-Za-z_]\w*)(\[.*?\])?\+?=/; // a[${#a[@]}]=x too
 const NAME = /^[A-Za-z_]\w*$/;
 const DECLARE = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
