@@ -30,7 +30,8 @@ function write(rel: string, content: string): void {
 /** A repository with one finding of each level. */
 function repo(): string {
   write('repo/train.py', 'import torch\nimport flash_attn\n\n\ndef main():\n    torch.cuda.synchronize()\n\n\nif __name__ == "__main__":\n    main()\n');
-  write('repo/run.sh', '#!/bin/sh\n# nvidia-smi\nexport CUDA_VISIBLE_DEVICES=0\npython train.py\n');
+  // the converter rewrites CUDA_VISIBLE_DEVICES (analyze runs it in memory); watch's argument is only reported
+  write('repo/run.sh', '#!/bin/sh\n# nvidia-smi\nexport CUDA_VISIBLE_DEVICES=0\nwatch -n 1 nvidia-smi\npython train.py\n');
   write('repo/README.md', 'Set CUDA_VISIBLE_DEVICES and run nvidia-smi.\n');
   return path.join(tmp, 'repo');
 }
@@ -69,7 +70,7 @@ describe('ascendify analyze', () => {
     expect(fs.readFileSync(path.join(dir, 'third_party.csv'), 'utf8')).toMatch(/^train\.py,2,2,flash_attn,/m);
     expect(fs.readFileSync(path.join(dir, 'scripts_and_configs.csv'), 'utf8')).toBe(
       'File,Start Line,End Line,Setting,Ascend Equivalent,Tips\n' +
-        'run.sh,3,3,CUDA_VISIBLE_DEVICES,ASCEND_RT_VISIBLE_DEVICES,use ASCEND_RT_VISIBLE_DEVICES: the device list must be in ascending order; devices are renumbered from 0 (CANN envref)\n',
+        `run.sh,4,4,nvidia-smi,npu-smi info,"Ascend machines have npu-smi (\`npu-smi info\` lists NPUs, their memory and processes); its options differ from nvidia-smi's, so check any query flags"\n`,
     );
     for (const f of REPORTS) expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.toContain(tmp);
     const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'findings.sarif'), 'utf8'));
@@ -121,7 +122,7 @@ describe('ascendify analyze', () => {
   });
 
   it('analyses a single launch script or requirements file', () => {
-    write('run.sh', 'nvidia-smi\n');
+    write('run.sh', 'watch nvidia-smi\n');
     const r = cli(['analyze', path.join(tmp, 'run.sh'), '-q']);
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(tmp, 'run_npu-analysis/scripts_and_configs.csv'), 'utf8')).toMatch(/^run\.sh,1,1,nvidia-smi,npu-smi info,/m);

@@ -18,12 +18,20 @@ import type { EngineOptions, FileResult } from '../runner/convert-file';
 import { notebookKind } from './notebook';
 import { configKind } from './config';
 import { requirementsKind } from './requirements';
+import { dockerfileKind } from './dockerfile';
+import { shellKind } from './shell';
 
 export interface KindConverter {
   /** Short id (`notebook`, `shell`, ...), used in notes and docs. */
   id: string;
-  /** Does this converter take the file? `rel` is the POSIX path relative to the source root. */
-  matches(rel: string): boolean;
+  /**
+   * Does this converter take the file? `rel` is the POSIX path relative to the
+   * source root. `'sniff'`: perhaps; `sniff` decides from the file's first bytes
+   * (an extensionless script with a shell shebang).
+   */
+  matches(rel: string): boolean | 'sniff';
+  /** The first bytes of a file `matches` answered `'sniff'` for (at least 128 when the file has them): is it this kind? */
+  sniff?(head: Uint8Array): boolean;
   convert(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult;
 }
 
@@ -32,15 +40,27 @@ export const KINDS: readonly KindConverter[] = [
   notebookKind,
   requirementsKind, // before config: it takes setup.cfg and pyproject.toml
   configKind,
+  dockerfileKind,
+  shellKind,
 ];
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */
 const NEVER_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'ascendify-report']);
 
-/** The converter for a non-Python file, if one takes it. */
-export function converterFor(rel: string): KindConverter | undefined {
+/**
+ * The converter for a non-Python file, if one takes it. `head` gives the file's
+ * first bytes (read only when a kind asks to sniff); without it, a sniffing kind
+ * does not take the file.
+ */
+export function converterFor(rel: string, head?: () => Uint8Array | undefined): KindConverter | undefined {
   if (KINDS.length === 0) return undefined;
   const parts = rel.split('/');
   if (parts.slice(0, -1).some((p) => NEVER_DIRS.has(p))) return undefined;
-  return KINDS.find((k) => k.matches(rel));
+  let bytes: Uint8Array | undefined;
+  return KINDS.find((k) => {
+    const m = k.matches(rel);
+    if (m !== 'sniff') return m;
+    bytes ??= head?.();
+    return bytes !== undefined && k.sniff !== undefined && k.sniff(bytes);
+  });
 }

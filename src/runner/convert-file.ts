@@ -74,7 +74,7 @@ export function failedResult(rel: string, reason: string, parsed = false): FileR
  */
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
   try {
-    const kind = rel.endsWith('.py') ? undefined : converterFor(rel);
+    const kind = rel.endsWith('.py') ? undefined : converterFor(rel, () => bytes);
     if (kind) {
       if (bytes.length > opts.maxFileSize) {
         return result(rel, 'skipped', { reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });

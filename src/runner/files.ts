@@ -74,11 +74,25 @@ export function isPythonSource(rel: string): boolean {
  * rather than copy it? A single file named on the command line is Python unless
  * a kind takes it or the analysis knows it as something else (requirements.txt).
  */
-export function convertedByEngine(rel: string, singleFile = false): boolean {
+export function convertedByEngine(rel: string, singleFile = false, abs?: string): boolean {
   if (isPythonSource(rel)) return true;
   if (rel.split('/').some((part) => NEVER_CONVERT_DIRS.has(part))) return false;
-  if (converterFor(rel)) return true;
+  if (converterFor(rel, abs === undefined ? undefined : () => readHead(abs))) return true;
   return singleFile && otherKinds(rel).length === 0;
+}
+
+/** The first 128 bytes of a file (for src/kinds/ sniffing); undefined when it cannot be read (the copy reports it). */
+export function readHead(abs: string): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(abs, 'r');
+    const buf = Buffer.alloc(128);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, 128, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Write a file atomically: a temporary sibling, then rename over the target. */

@@ -42,6 +42,8 @@ export interface ProjectFacts {
   configRefs?: string[];
   /** Folders named by `config_path=` (Hydra), relative to the root; sorted. */
   configDirs?: string[];
+  /** Every Python file of the run (POSIX relative paths), sorted: the scripts a launch script may run (src/kinds/shell.ts). */
+  sources?: string[];
 }
 
 export interface IndexedFile {
@@ -116,7 +118,13 @@ export function buildProjectIndex(
   } finally {
     releaseTrees(); // trees of the star modules
   }
-  return { imported: [...importedSet].sort(), stars, configRefs: [...configRefs].sort(), configDirs: [...configDirs].sort() };
+  return {
+    imported: [...importedSet].sort(),
+    stars,
+    configRefs: [...configRefs].sort(),
+    configDirs: [...configDirs].sort(),
+    sources: [...known].sort(),
+  };
 }
 
 /** A string literal (any prefix; one line) whose text ends in a config file extension. */

@@ -145,7 +145,12 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   };
   for (const p of plan.problems) journal?.record(p.rel, 'failed', p.reason);
 
-  const isConverted = (entry: TreeEntry) => convertedByEngine(entry.rel, plan.singleFile);
+  const converted = new Map<string, boolean>(); // asked twice per entry; a sniffing kind reads the file's head
+  const isConverted = (entry: TreeEntry) => {
+    let c = converted.get(entry.rel);
+    if (c === undefined) converted.set(entry.rel, (c = convertedByEngine(entry.rel, plan.singleFile, entry.kind === 'file' ? entry.abs : undefined)));
+    return c;
+  };
   const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isConverted(e)).length;
   for (const entry of plan.entries) {
     if (stopped()) break;

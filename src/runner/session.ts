@@ -113,7 +113,7 @@ function refuseDirty(plan: Plan, req: RunRequest): void {
   const check = uncommittedFiles(dir);
   if (check.problem) throw new UsageError(`${check.problem}; pass --allow-dirty to rewrite in place anyway`);
   if (check.dirty.length === 0) return;
-  const candidates = new Set(plan.entries.filter((e) => e.kind === 'file' && convertedByEngine(e.rel, plan.singleFile)).map((e) => e.abs));
+  const candidates = new Set(plan.entries.filter((e) => e.kind === 'file' && convertedByEngine(e.rel, plan.singleFile, e.abs)).map((e) => e.abs));
   const passes = passesById(req.engine.passIds);
   const risky = check.dirty.filter((abs) => {
     if (!candidates.has(abs)) return false;

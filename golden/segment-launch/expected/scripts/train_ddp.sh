@@ -4,9 +4,9 @@ set -eo pipefail
 NGPUS=${1:-4}
 cd "$(dirname "$0")/.."
 
-export CUDA_VISIBLE_DEVICES=0,1,2,3
+export ASCEND_RT_VISIBLE_DEVICES=0,1,2,3
 export NCCL_DEBUG=INFO
-export NCCL_SOCKET_IFNAME=eth0
+export HCCL_SOCKET_IFNAME=eth0
 export NCCL_IB_DISABLE=1
 
 free_mem=$(nvidia-smi --query-gpu=memory.free --format=csv,noheader | head -n 1)
@@ -18,4 +18,4 @@ INFO
 
 torchrun --nproc_per_node="${NGPUS}" \
     train.py --config configs/train.yaml \
-    --dist-backend nccl
+    --dist-backend hccl

@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-nvidia-smi
-CUDA_VISIBLE_DEVICES=0 python train.py --config configs/train.yaml --device cuda:0 "$@"
+npu-smi info
+ASCEND_RT_VISIBLE_DEVICES=0 python train.py --config configs/train.yaml --device npu:0 "$@"
 echo "done on cuda device 0"
