@@ -13,6 +13,11 @@ import type { FindingInput, Level } from './edit';
 export interface PassOptions {
   /** --transfer-to-npu: also add `from torch_npu.contrib import transfer_to_npu` to entry files. */
   transferToNpu: boolean;
+  /**
+   * The project config's `[mappings]` (docs/config.md): qualified name → qualified
+   * name, for transforms/custom-mappings. Plain data, so it travels to workers.
+   */
+  mappings?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_PASS_OPTIONS: PassOptions = { transferToNpu: false };

@@ -5,7 +5,8 @@
 import { acceptedRegions, convertSource, regionRecords, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
-import type { Pass } from '../core/pass';
+import type { Pass, PassOptions } from '../core/pass';
+import type { ExtraPackage } from '../config/project-config';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
 import { passesById } from './passes';
 import { analyzePython, PYTHON_TRIGGERS } from '../analysis/python';
@@ -14,6 +15,7 @@ import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 import { fileFacts, type ProjectFacts } from './project-index';
 import { converterFor } from '../kinds';
+import { useExtraPackages } from '../analysis/facts/third-party';
 
 export interface EngineOptions {
   /** Enabled pass ids, in registry order. */
@@ -24,6 +26,10 @@ export interface EngineOptions {
   maxFileSize: number;
   /** Run the migration analysis on each file too (default true; `diff` turns it off). */
   analysis?: boolean;
+  /** The project config's `[mappings]` (transforms/custom-mappings), when it has any. */
+  mappings?: Readonly<Record<string, string>>;
+  /** The project config's `[third_party]` packages, added to the analysis table (src/analysis/facts/third-party.ts). */
+  thirdParty?: readonly ExtraPackage[];
   /** Repository-wide facts (import graph, star imports), computed before dispatch (src/runner/project-index.ts). */
   project?: ProjectFacts;
 }
@@ -73,6 +79,7 @@ export function failedResult(rel: string, reason: string, parsed = false): FileR
  * single file named on the command line that no kind takes is Python).
  */
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
+  useExtraPackages(opts.thirdParty);
   try {
     const kind = rel.endsWith('.py') ? undefined : converterFor(rel);
     if (kind) {
@@ -85,6 +92,11 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
   } finally {
     releaseTrees(); // the file is done: drop what the engine cached about its trees
   }
+}
+
+/** What the passes are told (src/core/pass.ts PassOptions): for every converter that runs the passes (src/kinds/ too). */
+export function passOptionsOf(opts: EngineOptions): PassOptions {
+  return { transferToNpu: opts.transferToNpu, ...(opts.mappings ? { mappings: opts.mappings } : {}) };
 }
 
 /** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
@@ -145,7 +157,7 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     const r = convertSource(decoded.text, {
       passes,
       unsafe: opts.unsafe,
-      passOptions: { transferToNpu: opts.transferToNpu },
+      passOptions: passOptionsOf(opts),
       path: rel,
       ...(project ? { project } : {}),
     });
