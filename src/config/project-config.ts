@@ -234,7 +234,8 @@ function checkConfig(doc: Record<string, unknown>, name: string, checks: ConfigC
     }
     for (const [from, to] of Object.entries(cfg.mappings)) {
       // a target that another mapping changes again would never settle (a second run would change it)
-      const again = Object.keys(cfg.mappings).find((k) => to === k || to.startsWith(k + '.'));
+      // (a key below a target too: `"a.x" = "b"` makes `a.x.y` into `b.y`, which `"b.y" = ...` would change)
+      const again = Object.keys(cfg.mappings).find((k) => to === k || to.startsWith(k + '.') || k.startsWith(to + '.'));
       if (again) fail(`mappings."${from}"`, `the target "${to}" is itself changed by mappings."${again}"; map "${from}" to the final name`);
     }
   }

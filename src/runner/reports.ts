@@ -148,7 +148,7 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
   }
   const left = run.files.filter((f) => f.leftOut).length;
   if (left > 0) {
-    lines.push(`  left out      ${left} file${left === 1 ? "" : "s"} (project config exclude / include, .gitignore): not converted or analysed, copied as they are`);
+    lines.push(`  left out      ${left} file${left === 1 ? '' : 's'} (project config exclude / include, .gitignore): not converted or analysed, copied as they are`);
   }
   const problems = [
     ...run.files.filter((f) => (f.status === 'failed' || f.status === 'skipped') && !f.leftOut).map((f) => `${f.status} ${f.rel}: ${f.reason}`),
