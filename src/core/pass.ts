@@ -49,5 +49,10 @@ export interface Pass {
    * matches none of these. Files matching no pass's trigger are not parsed.
    */
   readonly triggers: RegExp;
+  /**
+   * Does the pass have anything to do with these options? A pass that answers
+   * false is not run (and its trigger not tested): custom-mappings without mappings.
+   */
+  enabled?(options: PassOptions): boolean;
   run(ctx: PassContext): void;
 }

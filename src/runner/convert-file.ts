@@ -99,6 +99,12 @@ export function passOptionsOf(opts: EngineOptions): PassOptions {
   return { transferToNpu: opts.transferToNpu, ...(opts.mappings ? { mappings: opts.mappings } : {}) };
 }
 
+/** The selected passes that have something to do with these options (Pass.enabled), in registry order. */
+export function activePasses(opts: EngineOptions): Pass[] {
+  const options = passOptionsOf(opts);
+  return passesById(opts.passIds).filter((p) => !p.enabled || p.enabled(options));
+}
+
 /** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
 function passTriggered(passes: readonly Pass[], text: string): boolean {
   return passes.some((p) => p.triggers.test(text));
@@ -111,7 +117,7 @@ function passTriggered(passes: readonly Pass[], text: string): boolean {
  * of the bytes answers the same.
  */
 export function engineReads(opts: EngineOptions): (text: string) => boolean {
-  const passes = passesById(opts.passIds);
+  const passes = activePasses(opts);
   return (text) => passTriggered(passes, text) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
 }
 
@@ -139,7 +145,7 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   }
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
-  const passes = passesById(opts.passIds);
+  const passes = activePasses(opts);
   if (!passTriggered(passes, decoded.text)) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.

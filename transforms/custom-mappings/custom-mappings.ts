@@ -45,8 +45,9 @@ export const customMappings: Pass = {
   id: ID,
   summary: 'the project config\'s [mappings] ("mylib.cuda_sync" = "mylib.npu_sync"): imports and attribute chains renamed; runs only when the config has mappings',
   levels: ['safe', 'manual'],
-  // a mapped name reaches the code through an import (the runner enables the pass only when there are mappings)
+  // a mapped name reaches the code through an import; without mappings the pass is not enabled at all
   triggers: /\bimport\b/,
+  enabled: (options) => options.mappings !== undefined && Object.keys(options.mappings).length > 0,
   run(ctx) {
     const table = ctx.options.mappings;
     if (!table) return;
