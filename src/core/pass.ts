@@ -54,5 +54,7 @@ export interface Pass {
    * false is not run (and its trigger not tested): custom-mappings without mappings.
    */
   enabled?(options: PassOptions): boolean;
+  /** A trigger that depends on the options (used instead of `triggers` when given): custom-mappings' mapped module names. */
+  triggersFor?(options: PassOptions): RegExp;
   run(ctx: PassContext): void;
 }

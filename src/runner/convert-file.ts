@@ -106,8 +106,8 @@ export function activePasses(opts: EngineOptions): Pass[] {
 }
 
 /** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
-function passTriggered(passes: readonly Pass[], text: string): boolean {
-  return passes.some((p) => p.triggers.test(text));
+function passTriggered(passes: readonly Pass[], text: string, options: PassOptions): boolean {
+  return passes.some((p) => (p.triggersFor ? p.triggersFor(options) : p.triggers).test(text));
 }
 
 /**
@@ -118,7 +118,8 @@ function passTriggered(passes: readonly Pass[], text: string): boolean {
  */
 export function engineReads(opts: EngineOptions): (text: string) => boolean {
   const passes = activePasses(opts);
-  return (text) => passTriggered(passes, text) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
+  const options = passOptionsOf(opts);
+  return (text) => passTriggered(passes, text, options) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
 }
 
 function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
@@ -146,7 +147,7 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
   const passes = activePasses(opts);
-  if (!passTriggered(passes, decoded.text)) {
+  if (!passTriggered(passes, decoded.text, passOptionsOf(opts))) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.
     // A file with regions tree-sitter cannot parse that the engine would

@@ -172,6 +172,16 @@ describe('custom-mappings with the other passes', () => {
     expect(r.changes.filter((c) => c.passId === 'custom-mappings').map((c) => c.message)).toEqual(['mylib.cuda_sync → mylib.npu_sync']);
   });
 
+  it('is enabled only with mappings, and triggered by the first names of the mapped names', () => {
+    expect(customMappings.enabled!({ transferToNpu: false })).toBe(false);
+    expect(customMappings.enabled!({ transferToNpu: false, mappings: {} })).toBe(false);
+    const options = { transferToNpu: false, mappings: { 'mylib.cuda_sync': 'mylib.npu_sync', cupy: 'numpy' } };
+    expect(customMappings.enabled!(options)).toBe(true);
+    const re = customMappings.triggersFor!(options);
+    expect(['import mylib', 'from cupy import x', 'import a, mylib.sub'].map((t) => re.test(t))).toEqual([true, true, true]);
+    expect(['import mylibx', 'import my_mylib', 'import torch', 'x = "cupyx"'].map((t) => re.test(t))).toEqual([false, false, false, false]);
+  });
+
   it('is listed first in the registry', () => {
     expect(PASSES[0].id).toBe('custom-mappings');
   });

@@ -48,6 +48,8 @@ export const customMappings: Pass = {
   // a mapped name reaches the code through an import; without mappings the pass is not enabled at all
   triggers: /\bimport\b/,
   enabled: (options) => options.mappings !== undefined && Object.keys(options.mappings).length > 0,
+  // every form the pass converts names the first part of a mapped name (in an import statement)
+  triggersFor: (options) => mappedTops(options.mappings ?? {}),
   run(ctx) {
     const table = ctx.options.mappings;
     if (!table) return;
@@ -57,6 +59,19 @@ export const customMappings: Pass = {
     convertChains(ctx, m);
   },
 };
+
+const topsCache = new WeakMap<object, RegExp>();
+
+/** `\b(mylib|cupy)\b` for the first names of the mapped names (cached per table: the same object for a whole run). */
+function mappedTops(table: Readonly<Record<string, string>>): RegExp {
+  let re = topsCache.get(table);
+  if (!re) {
+    const tops = [...new Set(Object.keys(table).map(top))].sort();
+    re = tops.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}_])(?:${tops.join('|')})(?![\\p{L}\\p{N}_])`, 'u') : /(?!)/;
+    topsCache.set(table, re);
+  }
+  return re;
+}
 
 /** The mapping table, longest source first. */
 class Mapper {
