@@ -417,7 +417,7 @@ async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<numbe
 /** `verify -- <command>`: exit 0 when it passed, 1 when not (3: the command line was wrong). */
 async function verifyCommand(args: Args, io: Io): Promise<number> {
   if (args._.length > 1) throw new UsageError(`verify: put the command after --: ascendify verify -- ${args._.slice(1).join(' ')}`);
-  for (const k of ['only', 'skip', 'unsafe', 'transfer-to-npu', 'jobs'] as const) {
+  for (const k of ['only', 'skip', 'unsafe', 'transfer-to-npu', 'jobs', 'config', 'gitignore'] as const) {
     if (args[k] !== undefined && args[k] !== false) throw new UsageError(`verify: --${k} applies to the converting commands only`);
   }
   const req = {

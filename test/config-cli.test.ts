@@ -86,6 +86,22 @@ describe('project config: the issue example', () => {
   });
 });
 
+describe('project config: other file kinds', () => {
+  it('mappings apply in notebook code cells too', () => {
+    write('ascendify.toml', ISSUE_CONFIG);
+    const nb = {
+      cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['import mylib\n', 'mylib.cuda_sync()\n'] }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    write('demo.ipynb', JSON.stringify(nb, null, 1) + '\n');
+    const r = cli(['diff', src]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('-    "mylib.cuda_sync()\\n"\n+    "mylib.npu_sync()\\n"\n');
+  });
+});
+
 describe('project config: refusals', () => {
   it.each([
     ['an unknown key', 'exlude = ["x"]\n', 'ascendify: ascendify.toml: unknown key "exlude" (known: include, exclude,'],

@@ -8,7 +8,8 @@ import type { SupportFile } from '../core/edit';
 import type { Pass, PassOptions } from '../core/pass';
 import type { ExtraPackage } from '../config/project-config';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
-import { passesById } from './passes';
+import { activePasses, passOptionsOf } from './passes';
+export { activePasses, passOptionsOf } from './passes';
 import { analyzePython, PYTHON_TRIGGERS } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
 import { parse } from '../python/parser';
@@ -92,17 +93,6 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
   } finally {
     releaseTrees(); // the file is done: drop what the engine cached about its trees
   }
-}
-
-/** What the passes are told (src/core/pass.ts PassOptions): for every converter that runs the passes (src/kinds/ too). */
-export function passOptionsOf(opts: EngineOptions): PassOptions {
-  return { transferToNpu: opts.transferToNpu, ...(opts.mappings ? { mappings: opts.mappings } : {}) };
-}
-
-/** The selected passes that have something to do with these options (Pass.enabled), in registry order. */
-export function activePasses(opts: EngineOptions): Pass[] {
-  const options = passOptionsOf(opts);
-  return passesById(opts.passIds).filter((p) => !p.enabled || p.enabled(options));
 }
 
 /** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
