@@ -28,6 +28,8 @@ import { Progress, type ProgressOptions } from './runner/progress';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
 import { checkRequest, runVerify, VERIFY_JSON } from './verify/verify';
+import { loadConfig, selectionOf, withSeverities } from './config/apply';
+import { CONFIG_FILE, PYPROJECT, type ProjectConfig } from './config/project-config';
 
 export const EXIT = { ok: 0, wouldChange: 1, findings: 1, failures: 2, usage: 3 } as const;
 
@@ -39,6 +41,9 @@ interface CommonArgs {
   'max-file-size'?: string;
   quiet?: boolean;
   jobs?: number;
+  /** --config FILE (a string), --no-config (false). */
+  config?: string | false;
+  gitignore?: boolean;
 }
 
 export interface Io {
@@ -87,12 +92,17 @@ function parser(argv: string[], onFail: (msg: string) => void) {
     .parserConfiguration({ 'camel-case-expansion': false, 'populate--': true })
     .option('only', { type: 'string', array: true, describe: 'run only these passes (ids, comma-separated or repeated)' })
     .option('skip', { type: 'string', array: true, describe: 'do not run these passes' })
-    .option('unsafe', { type: 'boolean', default: false, describe: 'also apply fixes marked unsafe (they are always listed)' })
+    // no defaults: an option not given leaves the project config's value (docs/config.md)
+    .option('unsafe', { type: 'boolean', describe: 'also apply fixes marked unsafe (they are always listed) [default: false]' })
     .option('transfer-to-npu', {
       type: 'boolean',
-      default: false,
-      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files (top-level scripts no other module imports)',
+      describe: 'also add `from torch_npu.contrib import transfer_to_npu` to entry files (top-level scripts no other module imports) [default: false]',
     })
+    .option('config', {
+      type: 'string',
+      describe: `read the project config from this file (default: ${CONFIG_FILE} or [tool.ascendify] in ${PYPROJECT} at the source root; --no-config: none; docs/config.md)`,
+    })
+    .option('gitignore', { type: 'boolean', describe: 'leave files .gitignore ignores unconverted (still copied) [default: true; --no-gitignore: convert them]' })
     .option('max-file-size', { type: 'string', describe: 'copy larger Python files unchanged (e.g. 512K, 10M)', default: '10M' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print no summary and no progress bar' })
     .option('jobs', {
@@ -199,14 +209,25 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 /** More threads than this per core only cost memory (each worker holds its own engine and trees). */
 export const MAX_JOBS_PER_CORE = 4;
 
-/** The engine options every converting command reads from its arguments. */
-function engineOptions(args: CommonArgs, analysis: boolean): EngineOptions {
+/**
+ * The engine options every converting command reads from its arguments and
+ * the project config (src/config/): a command-line option wins over the config.
+ */
+function engineOptions(args: CommonArgs, analysis: boolean, cfg: ProjectConfig | undefined): EngineOptions {
+  const cliPasses = args.only !== undefined || args.skip !== undefined;
+  const passIds = cliPasses ? selectPassIds(args.only, args.skip) : selectPassIds(cfg?.passes.only, cfg?.passes.skip);
+  const mappings = cfg && Object.keys(cfg.mappings).length > 0 ? cfg.mappings : undefined;
+  // custom-mappings runs only with mappings to apply (its trigger is any import)
+  const ids = mappings ? passIds : passIds.filter((id) => id !== 'custom-mappings');
+  if (ids.length === 0) throw new UsageError('no pass left to run: custom-mappings needs a [mappings] table in the project config (docs/config.md)');
   return {
-    passIds: selectPassIds(args.only, args.skip),
-    unsafe: args.unsafe === true,
-    transferToNpu: args['transfer-to-npu'] === true,
+    passIds: ids,
+    unsafe: args.unsafe ?? cfg?.unsafe ?? false,
+    transferToNpu: args['transfer-to-npu'] ?? cfg?.transferToNpu ?? false,
     maxFileSize: parseSize(args['max-file-size']),
     analysis,
+    ...(mappings ? { mappings } : {}),
+    ...(cfg && cfg.thirdParty.length > 0 ? { thirdParty: cfg.thirdParty } : {}),
   };
 }
 
@@ -226,9 +247,10 @@ function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progr
 }
 
 async function diffCommand(args: Args, io: Io): Promise<number> {
-  const engine = engineOptions(args, false);
+  const cfg = loadConfig(args.src!, args);
+  const engine = engineOptions(args, false, cfg);
   const { jobs, progress, onProgress } = runControls(args, io);
-  const req = { src: args.src!, mode: 'diff' as const, engine, jobs, onProgress };
+  const req = { src: args.src!, mode: 'diff' as const, engine, jobs, onProgress, select: selectionOf(cfg, args.gitignore) };
   const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
   const color = args.color ?? (io.isTTY && !process.env.NO_COLOR);
   // bytes: a file's diff is in its own codec (see RunResult.patch); colours go in as latin1, byte for byte
@@ -250,14 +272,16 @@ async function convertCommand(args: Args, io: Io, argv: string[]): Promise<numbe
   if (inPlace && args.force) throw new UsageError('--force has no meaning with --in-place (it allows writing into an existing output)');
   if (!inPlace && args['allow-dirty']) throw new UsageError('--allow-dirty applies to --in-place only');
   const mode: RunMode = inPlace ? 'in-place' : 'convert';
-  const engine = engineOptions(args, true);
+  const cfg = loadConfig(args.src!, args);
+  const engine = engineOptions(args, true, cfg);
   const { jobs, progress, onProgress } = runControls(args, io);
   const stop = new AbortController();
-  const req = { src: args.src!, mode, out: args.output, force: args.force, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal };
+  const select = selectionOf(cfg, args.gitignore);
+  const req = { src: args.src!, mode, out: args.output, force: args.force, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal, select };
   const session = openSession(req, { command: commandLine(argv), allowDirty: args['allow-dirty'], reportNames: reportNames() });
   const signals = trapSignals(stop, io);
   try {
-    const result = await session.run().finally(() => progress?.finish());
+    const result = withSeverities(await session.run().finally(() => progress?.finish()), cfg);
     const title = inPlace ? `ascendify convert --in-place ${args.src}` : `ascendify convert ${args.src} -> ${result.out}`;
     const html = args.html !== false;
     const summary = withPage(summaryText(result, title, result.reportDir), result.reportDir, html);
@@ -359,14 +383,16 @@ function analysisMeta(result: RunResult): AnalysisMeta {
 
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
 async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<number> {
-  const engine = engineOptions(args, true);
+  const cfg = loadConfig(args.src!, args);
+  const engine = engineOptions(args, true, cfg);
   const { jobs, progress, onProgress } = runControls(args, io);
   const stop = new AbortController();
-  const req = { src: args.src!, mode: 'analyze' as const, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal };
+  const select = selectionOf(cfg, args.gitignore);
+  const req = { src: args.src!, mode: 'analyze' as const, reportDir: args['report-dir'], engine, jobs, onProgress, signal: stop.signal, select };
   const session = openSession(req, { command: commandLine(argv), reportNames: reportNames() });
   const signals = trapSignals(stop, io);
   try {
-    const result = await session.run().finally(() => progress?.finish());
+    const result = withSeverities(await session.run().finally(() => progress?.finish()), cfg);
     const meta = analysisMeta(result);
     const html = args.html !== false;
     const summary = withPage(analysisSummaryText(result.findings, meta, `ascendify analyze ${args.src} (nothing converted)`, result.reportDir), result.reportDir, html);
@@ -391,7 +417,7 @@ async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<numbe
 /** `verify -- <command>`: exit 0 when it passed, 1 when not (3: the command line was wrong). */
 async function verifyCommand(args: Args, io: Io): Promise<number> {
   if (args._.length > 1) throw new UsageError(`verify: put the command after --: ascendify verify -- ${args._.slice(1).join(' ')}`);
-  for (const k of ['only', 'skip', 'unsafe', 'transfer-to-npu', 'jobs'] as const) {
+  for (const k of ['only', 'skip', 'unsafe', 'transfer-to-npu', 'jobs', 'config', 'gitignore'] as const) {
     if (args[k] !== undefined && args[k] !== false) throw new UsageError(`verify: --${k} applies to the converting commands only`);
   }
   const req = {

@@ -7,6 +7,7 @@
  * and one line here (`npm run new-pass -- <id>` writes the first three).
  */
 import type { Pass } from '../src/core/pass';
+import { customMappings } from './custom-mappings/custom-mappings';
 import { cudaApiToNpu } from './cuda-api-to-npu/cuda-api-to-npu';
 import { cudaVersionToNpu } from './cuda-version-to-npu/cuda-version-to-npu';
 import { cudaDeviceToNpu } from './cuda-device-to-npu/cuda-device-to-npu';
@@ -18,6 +19,7 @@ import { dataParallelToDdp } from './data-parallel-to-ddp/data-parallel-to-ddp';
 import { injectTorchNpu } from './inject-torch-npu/inject-torch-npu';
 
 export const PASSES: readonly Pass[] = [
+  customMappings, // first: the project's own rules win an overlap with a built-in pass
   cudaApiToNpu,
   cudaVersionToNpu,
   cudaDeviceToNpu,

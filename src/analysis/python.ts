@@ -25,7 +25,7 @@ import {
   classMethodEntry,
   isUnsupportedApi,
 } from './facts/unsupported-apis';
-import { packageForModule, type ThirdPartyPackage } from './facts/third-party';
+import { mentionsExtraPackage, packageForModule, type ThirdPartyPackage } from './facts/third-party';
 import {
   ANOMALY_DETECTION,
   ANOMALY_HINT,
@@ -57,7 +57,10 @@ const SETUP_CALL = /setup\s*\(/;
  */
 export const PYTHON_TRIGGERS: { test(text: string): boolean } = {
   test: (text) =>
-    TRIGGER_WORDS.test(text) || CUDA_DEFAULT_TRIGGER.test(text) || (SETUP_MODULES.test(text) && SETUP_CALL.test(text)),
+    TRIGGER_WORDS.test(text) ||
+    CUDA_DEFAULT_TRIGGER.test(text) ||
+    (SETUP_MODULES.test(text) && SETUP_CALL.test(text)) ||
+    mentionsExtraPackage(text), // the project config's [third_party] modules
 };
 
 /**

@@ -13,6 +13,11 @@ import type { FindingInput, Level } from './edit';
 export interface PassOptions {
   /** --transfer-to-npu: also add `from torch_npu.contrib import transfer_to_npu` to entry files. */
   transferToNpu: boolean;
+  /**
+   * The project config's `[mappings]` (docs/config.md): qualified name → qualified
+   * name, for transforms/custom-mappings. Plain data, so it travels to workers.
+   */
+  mappings?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_PASS_OPTIONS: PassOptions = { transferToNpu: false };
@@ -44,5 +49,12 @@ export interface Pass {
    * matches none of these. Files matching no pass's trigger are not parsed.
    */
   readonly triggers: RegExp;
+  /**
+   * Does the pass have anything to do with these options? A pass that answers
+   * false is not run (and its trigger not tested): custom-mappings without mappings.
+   */
+  enabled?(options: PassOptions): boolean;
+  /** A trigger that depends on the options (used instead of `triggers` when given): custom-mappings' mapped module names. */
+  triggersFor?(options: PassOptions): RegExp;
   run(ctx: PassContext): void;
 }

@@ -40,7 +40,7 @@ import type { ChangedRegion } from '../core/apply';
 import { unifiedDiff } from '../core/diff';
 import { parse } from '../python/parser';
 import { LineIndex } from '../python/source';
-import { passesById } from '../runner/passes';
+import { activePasses, passOptionsOf } from '../runner/passes';
 import { analyzePython } from '../analysis/python';
 import { analyzeConfig } from '../analysis/scripts';
 import type { AnalysisFinding, FileAnalysis } from '../analysis/types';
@@ -236,9 +236,9 @@ function convertCells(rel: string, text: string, found: { index: number; source:
   let r;
   try {
     r = convertSource(virtual, {
-      passes: passesById(opts.passIds),
+      passes: activePasses(opts),
       unsafe: opts.unsafe,
-      passOptions: { transferToNpu: opts.transferToNpu },
+      passOptions: passOptionsOf(opts), // the project config's [mappings] too
       path: rel,
     });
   } catch (e) {

@@ -360,8 +360,9 @@ export function pageModel(src: PageSources): PageModel {
 /** The options of a re-run: the run's own pass selection and --transfer-to-npu. */
 function rerunOptions(changesDoc: ChangesDoc | undefined): string {
   if (!changesDoc) return '';
-  const all = PASSES.map((p) => p.id);
   const passes = changesDoc.options.passes;
+  // custom-mappings runs when the project config has mappings, not because of --only
+  const all = PASSES.map((p) => p.id).filter((id) => id !== 'custom-mappings' || passes.includes(id));
   const only = passes.length === all.length && passes.every((p, i) => p === all[i]) ? '' : ` --only ${passes.join(',')}`;
   return `${only}${changesDoc.options.transferToNpu ? ' --transfer-to-npu' : ''}`;
 }

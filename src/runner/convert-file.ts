@@ -5,15 +5,18 @@
 import { acceptedRegions, convertSource, regionRecords, SourceSyntaxError, type ChangeRecord, type EngineNote, type ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import type { SupportFile } from '../core/edit';
-import type { Pass } from '../core/pass';
+import type { Pass, PassOptions } from '../core/pass';
+import type { ExtraPackage } from '../config/project-config';
 import { DecodeError, decodeSource, EncodeError, encodeSource, UTF8 } from '../python/source';
-import { passesById } from './passes';
+import { activePasses, passOptionsOf } from './passes';
+export { activePasses, passOptionsOf } from './passes';
 import { analyzePython, PYTHON_TRIGGERS } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
 import { parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 import { fileFacts, type ProjectFacts } from './project-index';
 import { converterFor } from '../kinds';
+import { useExtraPackages } from '../analysis/facts/third-party';
 
 export interface EngineOptions {
   /** Enabled pass ids, in registry order. */
@@ -24,6 +27,10 @@ export interface EngineOptions {
   maxFileSize: number;
   /** Run the migration analysis on each file too (default true; `diff` turns it off). */
   analysis?: boolean;
+  /** The project config's `[mappings]` (transforms/custom-mappings), when it has any. */
+  mappings?: Readonly<Record<string, string>>;
+  /** The project config's `[third_party]` packages, added to the analysis table (src/analysis/facts/third-party.ts). */
+  thirdParty?: readonly ExtraPackage[];
   /** Repository-wide facts (import graph, star imports), computed before dispatch (src/runner/project-index.ts). */
   project?: ProjectFacts;
 }
@@ -73,6 +80,7 @@ export function failedResult(rel: string, reason: string, parsed = false): FileR
  * single file named on the command line that no kind takes is Python).
  */
 export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
+  useExtraPackages(opts.thirdParty);
   try {
     const kind = rel.endsWith('.py') ? undefined : converterFor(rel, () => bytes);
     if (kind) {
@@ -88,8 +96,8 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
 }
 
 /** Does a selected pass's trigger match? If not, the file takes the cheap path: syntax check (and analysis) only. */
-function passTriggered(passes: readonly Pass[], text: string): boolean {
-  return passes.some((p) => p.triggers.test(text));
+function passTriggered(passes: readonly Pass[], text: string, options: PassOptions): boolean {
+  return passes.some((p) => (p.triggersFor ? p.triggersFor(options) : p.triggers).test(text));
 }
 
 /**
@@ -99,8 +107,9 @@ function passTriggered(passes: readonly Pass[], text: string): boolean {
  * of the bytes answers the same.
  */
 export function engineReads(opts: EngineOptions): (text: string) => boolean {
-  const passes = passesById(opts.passIds);
-  return (text) => passTriggered(passes, text) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
+  const passes = activePasses(opts);
+  const options = passOptionsOf(opts);
+  return (text) => passTriggered(passes, text, options) || (opts.analysis !== false && PYTHON_TRIGGERS.test(text));
 }
 
 function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): FileResult {
@@ -127,8 +136,8 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
   }
   const withAnalysis = (r: FileResult): FileResult =>
     analysis || analysisNotes.length ? { ...r, ...(analysis ? { analysis } : {}), notes: [...r.notes, ...analysisNotes] } : r;
-  const passes = passesById(opts.passIds);
-  if (!passTriggered(passes, decoded.text)) {
+  const passes = activePasses(opts);
+  if (!passTriggered(passes, decoded.text, passOptionsOf(opts))) {
     // No pass applies, but a file that does not parse is still reported as
     // such. parse() answers from its cache when the analysis parsed this text.
     // A file with regions tree-sitter cannot parse that the engine would
@@ -145,7 +154,7 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     const r = convertSource(decoded.text, {
       passes,
       unsafe: opts.unsafe,
-      passOptions: { transferToNpu: opts.transferToNpu },
+      passOptions: passOptionsOf(opts),
       path: rel,
       ...(project ? { project } : {}),
     });

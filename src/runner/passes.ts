@@ -1,7 +1,8 @@
 /**
  * Choosing passes: --only / --skip against the registry, by id.
  */
-import type { Pass } from '../core/pass';
+import type { Pass, PassOptions } from '../core/pass';
+import type { EngineOptions } from './convert-file';
 import { PASSES } from '../../transforms';
 
 export class UsageError extends Error {}
@@ -28,4 +29,15 @@ export function selectPassIds(only: readonly string[] = [], skip: readonly strin
   const ids = PASSES.filter((p) => (o.length === 0 || o.includes(p.id)) && !s.includes(p.id)).map((p) => p.id);
   if (ids.length === 0) throw new UsageError(`no pass left to run (--only ${o.join(',') || '(all)'} --skip ${s.join(',')})`);
   return ids;
+}
+
+/** What the passes are told (src/core/pass.ts PassOptions): for every converter that runs the passes (src/kinds/ too). */
+export function passOptionsOf(opts: EngineOptions): PassOptions {
+  return { transferToNpu: opts.transferToNpu, ...(opts.mappings ? { mappings: opts.mappings } : {}) };
+}
+
+/** The selected passes that have something to do with these options (Pass.enabled), in registry order. */
+export function activePasses(opts: EngineOptions): Pass[] {
+  const options = passOptionsOf(opts);
+  return passesById(opts.passIds).filter((p) => !p.enabled || p.enabled(options));
 }

@@ -19,6 +19,7 @@ import { LOCK_NAME, liveLockHolder } from './lock';
 import type { FileSummary, RunRequest } from './run';
 import { REPORT_DIR_NAME } from './reports';
 import { TEMP_FILE_RE } from './safe-fs';
+import { leftOut } from '../config/select';
 
 /** Default report folder of `analyze`: beside the source, never inside it. */
 export const ANALYSIS_DIR_SUFFIX = '_npu-analysis';
@@ -42,6 +43,12 @@ export interface Plan {
   locks: LockSpec[];
   /** Temporary files of writers found in the source (left by a killed in-place run), absolute; never copied. */
   tempFiles: string[];
+  /**
+   * Entries the project config (include / exclude) or a `.gitignore` leaves out
+   * of the conversion and the analysis, with the reason (src/config/select.ts).
+   * They are still copied.
+   */
+  leftOut: ReadonlyMap<string, string>;
 }
 
 export function defaultOut(src: string, singleFile: boolean): string {
@@ -166,7 +173,8 @@ export function planRun(req: RunRequest): Plan {
   if (singleFile) {
     const rel = path.basename(src);
     const entry: TreeEntry = { rel, abs: src, kind: 'file', mode: st.mode & 0o7777, size: st.size };
-    return { src, singleFile, out, reportDir, entries: [entry], problems: [], locks, tempFiles: [] };
+    // a file named on the command line is converted whatever the globs say
+    return { src, singleFile, out, reportDir, entries: [entry], problems: [], locks, tempFiles: [], leftOut: new Map() };
   }
   const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
   if (reportDir && isWithin(reportDir, src)) skip.push(reportDir);
@@ -175,7 +183,8 @@ export function planRun(req: RunRequest): Plan {
   const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);
   const entries = all.filter((e) => !isLockName(e.rel) && !isTempFile(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
   if (out && reportDir && isWithin(reportDir, out)) checkReportAgainstCopy(entries, path.relative(out, reportDir).split(path.sep).join('/'), reportDir);
-  return { src, singleFile, out, reportDir, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })), locks, tempFiles };
+  const left = req.select ? leftOut(entries, req.select) : new Map<string, string>();
+  return { src, singleFile, out, reportDir, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })), locks, tempFiles, leftOut: left };
 }
 
 /** A temporary file of a writer (a run killed while writing leaves one): never copied or converted. */

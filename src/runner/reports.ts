@@ -146,8 +146,12 @@ export function summaryText(run: RunResult, title: string, reportDir?: string): 
       `  analysis      ${run.findings.length} finding${run.findings.length === 1 ? '' : 's'}: ${n('error')} error, ${n('warning')} warning, ${n('info')} info - see summary.md`,
     );
   }
+  const left = run.files.filter((f) => f.leftOut).length;
+  if (left > 0) {
+    lines.push(`  left out      ${left} file${left === 1 ? '' : 's'} (project config exclude / include, .gitignore): not converted or analysed, copied as they are`);
+  }
   const problems = [
-    ...run.files.filter((f) => f.status === 'failed' || f.status === 'skipped').map((f) => `${f.status} ${f.rel}: ${f.reason}`),
+    ...run.files.filter((f) => (f.status === 'failed' || f.status === 'skipped') && !f.leftOut).map((f) => `${f.status} ${f.rel}: ${f.reason}`),
     ...run.notes.filter((n) => n.level === 'error').map((n) => `error  ${n.file}: ${n.message}`),
   ];
   const shown = problems.slice(0, 8);

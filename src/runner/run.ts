@@ -21,6 +21,8 @@ import type { JournalSink } from './journal';
 import { analyzeOtherFile, otherKinds } from '../analysis/analyze-file';
 import { collectFindings, type FileFindings } from '../analysis/collect';
 import type { ProjectFinding } from '../analysis/types';
+import type { Selection } from '../config/select';
+import { useExtraPackages } from '../analysis/facts/third-party';
 
 /** analyze: like diff, nothing is written but the reports (src/analysis). */
 export type RunMode = 'convert' | 'diff' | 'in-place' | 'analyze';
@@ -33,6 +35,8 @@ export interface RunRequest {
   /** Write into an existing non-empty output directory. */
   force?: boolean;
   engine: EngineOptions;
+  /** The project config's include / exclude globs and the `.gitignore` switch (src/config/select.ts); none: every file. */
+  select?: Selection;
   /** Absolute directories below the source to leave out entirely (a report folder the user put there). */
   skipDirs?: string[];
   /** Worker threads converting Python files (default 1: in-process; 0: one per core). See src/runner/pool.ts. */
@@ -51,6 +55,8 @@ export interface FileSummary {
   rel: string;
   status: FileStatus;
   reason?: string;
+  /** Skipped because the project config or a .gitignore leaves it out (src/config/select.ts). */
+  leftOut?: true;
 }
 
 export interface RunCounts {
@@ -144,11 +150,15 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     }
   };
   for (const p of plan.problems) journal?.record(p.rel, 'failed', p.reason);
+  useExtraPackages(req.engine.thirdParty); // the config's [third_party], for the analysis on this thread
 
   const converted = new Map<string, boolean>(); // asked twice per entry; a sniffing kind reads the file's head
   const isConverted = (entry: TreeEntry) => {
     let c = converted.get(entry.rel);
-    if (c === undefined) converted.set(entry.rel, (c = convertedByEngine(entry.rel, plan.singleFile, entry.kind === 'file' ? entry.abs : undefined)));
+    if (c === undefined) {
+      c = !plan.leftOut.has(entry.rel) && convertedByEngine(entry.rel, plan.singleFile, entry.kind === 'file' ? entry.abs : undefined);
+      converted.set(entry.rel, c);
+    }
     return c;
   };
   const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isConverted(e)).length;
@@ -162,7 +172,11 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     if (isPython && entry.kind === 'symlink') {
       python.push({ rel: entry.rel, status: 'skipped', reason: 'symbolic link; copied as a link, not followed or converted' });
     }
-    if (analysis && entry.kind === 'file' && entry.size <= req.engine.maxFileSize && otherKinds(entry.rel).length > 0) {
+    const left = plan.leftOut.get(entry.rel);
+    if (left !== undefined && entry.kind === 'file' && convertedByEngine(entry.rel, plan.singleFile)) {
+      python.push({ rel: entry.rel, status: 'skipped', reason: `${left}; copied unchanged`, leftOut: true });
+    }
+    if (analysis && left === undefined && entry.kind === 'file' && entry.size <= req.engine.maxFileSize && otherKinds(entry.rel).length > 0) {
       const a = analyseOther(entry);
       if (a) otherAnalyses.push(a);
     }

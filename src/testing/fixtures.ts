@@ -1,7 +1,8 @@
 /**
  * Fixture pairs, after jscodeshift: `fixtures/<case>.input.py` → `<case>.output.py`.
  *
- * A first line `# ascendify-fixture: --unsafe --transfer-to-npu` sets options.
+ * A first line `# ascendify-fixture: --unsafe --transfer-to-npu` sets options
+ * (`--mapping old.name=new.name`, repeated: the project config's [mappings]).
  * `UPDATE_FIXTURES=1 npx jest <pass>` writes the outputs; read them in
  * `git diff` before committing, like any code.
  */
@@ -14,7 +15,17 @@ import { convertWith, type CaseOptions } from './pass-tester';
 export function fixtureOptions(code: string): CaseOptions {
   const m = /^# ascendify-fixture:(.*)$/m.exec(code.split(/\r?\n/, 1)[0]);
   const flags = m ? m[1].trim().split(/\s+/) : [];
-  return { unsafe: flags.includes('--unsafe'), transferToNpu: flags.includes('--transfer-to-npu') };
+  const mappings: Record<string, string> = {};
+  flags.forEach((f, i) => {
+    if (f !== '--mapping') return;
+    const [from, to] = (flags[i + 1] ?? '').split('=');
+    mappings[from] = to;
+  });
+  return {
+    unsafe: flags.includes('--unsafe'),
+    transferToNpu: flags.includes('--transfer-to-npu'),
+    ...(Object.keys(mappings).length > 0 ? { mappings } : {}),
+  };
 }
 
 export function runFixtures(pass: Pass, dir: string): void {

@@ -23,6 +23,8 @@ import { parse, syntaxErrors } from '../python/parser';
 export interface CaseOptions {
   unsafe?: boolean;
   transferToNpu?: boolean;
+  /** The project config's [mappings] (transforms/custom-mappings). */
+  mappings?: Record<string, string>;
   /** Run these passes (default: only the pass under test). */
   passes?: readonly Pass[];
   /** POSIX path of the file relative to the repository root (default `case.py`). */
@@ -57,7 +59,7 @@ export function convertWith(pass: Pass, code: string, opts: CaseOptions = {}): S
   return convertSource(code, {
     passes: opts.passes ?? [pass],
     unsafe: opts.unsafe,
-    passOptions: { transferToNpu: opts.transferToNpu === true },
+    passOptions: { transferToNpu: opts.transferToNpu === true, ...(opts.mappings ? { mappings: opts.mappings } : {}) },
     path: opts.path ?? 'case.py',
     ...(opts.project ? { project: opts.project } : {}),
   });
@@ -97,7 +99,7 @@ function checkInvalid(pass: Pass, c: InvalidCase, code: string, output: string):
 export function runPassCases(pass: Pass, cases: Cases): void {
   const seen = new Set<string>();
   const key = (c: { code: string } & CaseOptions) =>
-    JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id), c.path ?? 'case.py', c.project ?? null]);
+    JSON.stringify([c.code, c.unsafe ?? false, c.transferToNpu ?? false, c.passes?.map((p) => p.id), c.path ?? 'case.py', c.project ?? null, c.mappings ?? null]);
   const unique = (c: { code: string } & CaseOptions) => {
     const k = key(c);
     if (seen.has(k)) throw new Error(`duplicate case:\n${c.code}`);

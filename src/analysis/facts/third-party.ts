@@ -181,13 +181,39 @@ export function normaliseDist(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+/**
+ * The project config's `[third_party]` packages (docs/config.md), for this
+ * thread: set by the runner before a file is analysed (the same list on every
+ * thread: it travels in EngineOptions). They come before the built-in table.
+ */
+let extra: readonly ThirdPartyPackage[] = [];
+let extraFrom: unknown;
+let extraWords: RegExp | undefined;
+
+export function useExtraPackages(list: readonly { name: string; hint: string; level: Severity; modules: readonly string[] }[] | undefined): void {
+  if (list === extraFrom) return;
+  extraFrom = list;
+  extra = (list ?? []).map((p) => ({ name: p.name, modules: p.modules, dists: [normaliseDist(p.name)], level: p.level, hint: p.hint }));
+  const words = [...new Set(extra.flatMap((p) => p.modules.map((m) => m.split('.')[0])))];
+  extraWords = words.length > 0 ? new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'u') : undefined;
+}
+
+/** Does the text mention a module of the config's extra packages (the analysis trigger, src/analysis/python.ts)? */
+export function mentionsExtraPackage(text: string): boolean {
+  return extraWords !== undefined && extraWords.test(text);
+}
+
+function table(): readonly ThirdPartyPackage[] {
+  return extra.length === 0 ? THIRD_PARTY : [...extra, ...THIRD_PARTY];
+}
+
 /** The package a distribution name belongs to. */
 export function packageForDist(dist: string): ThirdPartyPackage | undefined {
   const d = normaliseDist(dist);
-  return THIRD_PARTY.find((p) => p.dists.includes(d) || (p.distPrefixes ?? []).some((x) => d.startsWith(x)));
+  return table().find((p) => p.dists.includes(d) || (p.distPrefixes ?? []).some((x) => d.startsWith(x)));
 }
 
 /** The package a (dotted) module name belongs to. */
 export function packageForModule(module: string): ThirdPartyPackage | undefined {
-  return THIRD_PARTY.find((p) => p.modules.some((m) => module === m || module.startsWith(m + '.')));
+  return table().find((p) => p.modules.some((m) => module === m || module.startsWith(m + '.')));
 }
