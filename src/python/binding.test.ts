@@ -74,6 +74,7 @@ describe('tuned node accessors (src/python/binding.ts)', () => {
   });
 
   it('hand out the same nodes as the binding\'s own accessors (no BigInt unmarshal)', () => {
+    parse('x = 1\n'); // loads the parser, which tunes the binding
     expect(originalAccessors().size).toBeGreaterThanOrEqual(18); // redefined: the test below compares something
     const show = (v: unknown): unknown =>
       v === null || v === undefined ? v : Array.isArray(v) ? v.map(show) : `${(v as SyntaxNode).id}:${(v as SyntaxNode).type}:${(v as SyntaxNode).startIndex}-${(v as SyntaxNode).endIndex}:${(v as object).constructor.name}`;
@@ -86,7 +87,8 @@ describe('tuned node accessors (src/python/binding.ts)', () => {
       return d.get ? d.get.call(node) : (d.value as (...a: unknown[]) => unknown).apply(node, args);
     };
     let compared = 0;
-    for (const file of [...files.slice(0, 3), path.join(ROOT, 'transforms', 'cuda-device-to-npu')].flatMap((f) => (fs.statSync(f).isDirectory() ? pyFiles(f).slice(0, 2) : [f]))) {
+    const mismatches: string[] = [];
+    for (const file of [...files.slice(0, 2), path.join(ROOT, 'transforms', 'cuda-device-to-npu')].flatMap((f) => (fs.statSync(f).isDirectory() ? pyFiles(f).slice(0, 1) : [f]))) {
       const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '') + '\nx = (\n'; // an ERROR node too
       const root = parse(text).rootNode;
       const seen = walk(root);
@@ -105,13 +107,16 @@ describe('tuned node accessors (src/python/binding.ts)', () => {
         ];
         if (k % 50 === 0) asks.push(['descendantsOfType', [['call', 'identifier', 'string']]], ['descendantsOfType', ['attribute']]);
         for (const [name, args] of asks) {
-          expect([name, show(call(n, name, args, true))]).toEqual([name, show(call(n, name, args, false))]);
+          const fast = JSON.stringify(show(call(n, name, args, true)));
+          const own = JSON.stringify(show(call(n, name, args, false)));
+          if (fast !== own) mismatches.push(`${name}(${JSON.stringify(args)}) of ${s.type} at ${s.start}: ${fast} vs ${own}`);
           compared++;
         }
       }
       releaseTrees();
     }
-    expect(compared).toBeGreaterThan(10_000);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(compared).toBeGreaterThan(5_000);
   });
 
   it('make node objects of the binding\'s classes, on their tree', () => {
