@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Parser = require('tree-sitter');
 import { parse, reparse, type SyntaxNode } from './parser';
+import { originalAccessors } from './binding';
 import { INDEXED_TYPES, nodesOfType, releaseTrees, type IndexedType } from './tree-cache';
 import { pyFiles } from '../../test/python';
 
@@ -70,6 +71,52 @@ describe('tuned node accessors (src/python/binding.ts)', () => {
       releaseTrees();
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('hand out the same nodes as the binding\'s own accessors (no BigInt unmarshal)', () => {
+    parse('x = 1\n'); // loads the parser, which tunes the binding
+    expect(originalAccessors().size).toBeGreaterThanOrEqual(18); // redefined: the test below compares something
+    const show = (v: unknown): unknown =>
+      v === null || v === undefined ? v : Array.isArray(v) ? v.map(show) : `${(v as SyntaxNode).id}:${(v as SyntaxNode).type}:${(v as SyntaxNode).startIndex}-${(v as SyntaxNode).endIndex}:${(v as object).constructor.name}`;
+    const call = (node: SyntaxNode, name: string, args: unknown[], fast: boolean): unknown => {
+      const d = originalAccessors().get(name)!;
+      if (fast) {
+        const v = (node as unknown as Record<string, unknown>)[name];
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).apply(node, args) : v;
+      }
+      return d.get ? d.get.call(node) : (d.value as (...a: unknown[]) => unknown).apply(node, args);
+    };
+    let compared = 0;
+    const mismatches: string[] = [];
+    for (const file of [...files.slice(0, 2), path.join(ROOT, 'transforms', 'cuda-device-to-npu')].flatMap((f) => (fs.statSync(f).isDirectory() ? pyFiles(f).slice(0, 1) : [f]))) {
+      const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '') + '\nx = (\n'; // an ERROR node too
+      const root = parse(text).rootNode;
+      const seen = walk(root);
+      expect(seen.some((s) => s.type === 'ERROR')).toBe(true);
+      for (const [k, s] of seen.entries()) {
+        const n = s.node;
+        const fieldNames = ['body', 'name', 'function', 'arguments', 'left', 'right', 'object', 'attribute', 'parameters', 'nope'];
+        const asks: [string, unknown[]][] = [
+          ...['parent', 'firstChild', 'firstNamedChild', 'lastChild', 'lastNamedChild', 'nextSibling', 'nextNamedSibling', 'previousSibling', 'previousNamedSibling', 'children', 'namedChildren'].map((g): [string, unknown[]] => [g, []]),
+          ['child', [0]], ['child', [1]], ['child', [99]], ['namedChild', [0]], ['namedChild', [1]],
+          ...fieldNames.map((f): [string, unknown[]] => ['childForFieldName', [f]]),
+          ...fieldNames.map((f): [string, unknown[]] => ['childrenForFieldName', [f]]),
+          ['childForFieldId', [1]], ['childrenForFieldId', [2]],
+          ['firstChildForIndex', [s.start + 1]], ['firstNamedChildForIndex', [s.start]],
+          ['descendantForIndex', [s.start]], ['descendantForIndex', [s.start, s.end]], ['namedDescendantForIndex', [s.start, s.end]],
+        ];
+        if (k % 50 === 0) asks.push(['descendantsOfType', [['call', 'identifier', 'string']]], ['descendantsOfType', ['attribute']]);
+        for (const [name, args] of asks) {
+          const fast = JSON.stringify(show(call(n, name, args, true)));
+          const own = JSON.stringify(show(call(n, name, args, false)));
+          if (fast !== own) mismatches.push(`${name}(${JSON.stringify(args)}) of ${s.type} at ${s.start}: ${fast} vs ${own}`);
+          compared++;
+        }
+      }
+      releaseTrees();
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(compared).toBeGreaterThan(5_000);
   });
 
   it('make node objects of the binding\'s classes, on their tree', () => {

@@ -1,5 +1,5 @@
 import { parse } from './parser';
-import { Bindings } from './bindings';
+import { Bindings, importRows } from './bindings';
 
 /** Qualified names of every `name` reference in the code, in order ('-' when it does not resolve). */
 function resolveAll(code: string, name: string): string[] {
@@ -132,5 +132,40 @@ describe('Bindings: star imports (issue 10, item 7)', () => {
     expect(resolved(star('from utils import *\ntorch.y\n', [{ module: 'utils', names: {} }]), 'torch')).toEqual(['-']);
     // no star import at all: nothing assumed
     expect(resolved(star('torch.y\n'), 'torch')).toEqual(['-']);
+  });
+});
+
+describe('Bindings.imports walks only the rows between the first and the last `import`', () => {
+  const show = (b: Bindings) => b.imports.map((s) => `${s.node.startIndex}-${s.node.endIndex}`);
+  const whole = (code: string) =>
+    parse(code)
+      .rootNode.descendantsOfType(['import_statement', 'import_from_statement'])
+      .map((n) => `${n.startIndex}-${n.endIndex}`);
+
+  it('finds every import statement a whole walk finds', () => {
+    const cases = [
+      'import torch\nx = 1\n',
+      'x = 1\n\n\nfrom a import (\n  b,\n  c)\ny = 2\n',
+      'from a \\\n  import b\nz = 3\n', // the statement starts a row before its keyword
+      'def f():\n    import os\n    return os\n\nclass C:\n    from x import y\n',
+      '"""import nothing"""\nx = 1\n', // the word in a docstring only widens the window
+      'important = 1\n',
+      'x = 1  # no imports\n',
+      'if a:\n    import b\nelse:\n    import c\n\n\n\nimport d',
+      'x = 1\r\nimport a\r\ny = 2\r\nimport b\r\n', // CRLF
+      'x = 1\rimport a\ry = 2\r', // lone CR: tree-sitter counts rows the text does not
+    ];
+    for (const code of cases) {
+      const b = new Bindings(parse(code).rootNode);
+      expect([code, show(b)]).toEqual([code, whole(code)]);
+    }
+    expect(whole(cases[2])).toHaveLength(1);
+    expect(whole(cases[7])).toHaveLength(3);
+  });
+
+  it('gives the window from the rows, or null / undefined', () => {
+    expect(importRows('x = 1\n\nimport a\ny\nfrom b import c\nz\n')).toEqual([{ row: 2, column: 0 }, { row: 5, column: 0 }]);
+    expect(importRows('x = 1\n')).toBeNull();
+    expect(importRows('x = 1\rimport a\n')).toBeUndefined();
   });
 });

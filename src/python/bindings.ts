@@ -136,6 +136,28 @@ type Range = readonly [number, number];
 /** Names looked up by regular expression before `references` indexes every word of the text. */
 const INDEX_REFERENCES_AFTER = 8;
 
+/**
+ * The rows where import statements can be, as tree-sitter points for
+ * `descendantsOfType`: from the row of the first `import` of the text to the
+ * row after the last one. A statement starts at or before the row of its
+ * `import` keyword and ends after it, so none is left out; the word elsewhere
+ * (`important`, a comment) only widens the window. null: no import at all.
+ * undefined (walk everything) when the text has a lone '\r', which tree-sitter
+ * reads as a line break (src/python/parser.ts `lexable`) and rows here would not count.
+ */
+export function importRows(text: string): [{ row: number; column: number }, { row: number; column: number }] | null | undefined {
+  const first = text.indexOf('import');
+  if (first === -1) return null;
+  if (LONE_CR.test(text)) return undefined;
+  const last = text.lastIndexOf('import');
+  let row = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < first; i = text.indexOf('\n', i + 1)) row++;
+  const firstRow = row;
+  for (let i = text.indexOf('\n', first); i !== -1 && i < last; i = text.indexOf('\n', i + 1)) row++;
+  return [{ row: firstRow, column: 0 }, { row: row + 1, column: 0 }];
+}
+const LONE_CR = /\r(?!\n)/;
+
 /** Index of the module scope in chains. */
 const MODULE = -1;
 
@@ -240,8 +262,12 @@ export class Bindings {
     if (!this.importList) {
       // the same nodes, in the same order, as the query `[(import_statement) (import_from_statement)]`,
       // found by one native walk (several times cheaper than running the query)
-      this.importList = this.root
-        .descendantsOfType(IMPORT_TYPES)
+      // Only the rows from the first to the last `import` of the text are walked:
+      // every import statement has the keyword (a file with one import at the top
+      // walks a few rows, not the whole tree).
+      const rows = this.root.parent === null ? importRows((this.rootText ??= this.root.text)) : undefined;
+      const found = rows === null ? [] : rows ? this.root.descendantsOfType(IMPORT_TYPES, rows[0], rows[1]) : this.root.descendantsOfType(IMPORT_TYPES);
+      this.importList = found
         .map((n) => parseImport(n))
         .filter((s): s is ImportStatement => s !== null);
     }

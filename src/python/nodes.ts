@@ -2,6 +2,7 @@
  * Small, pure helpers over tree-sitter-python nodes.
  */
 import type { SyntaxNode } from './parser';
+import { perTree } from './tree-cache';
 
 /** Node types that open a new Python scope. */
 export const SCOPE_TYPES = new Set([
@@ -198,9 +199,23 @@ export function walkNamed(node: SyntaxNode, visit: (n: SyntaxNode) => boolean | 
 }
 
 /** Module-level `if __name__ == "__main__":` present? */
-export function hasMainGuard(root: SyntaxNode): boolean {
-  return root.namedChildren.some((stmt) => stmt.type === 'if_statement' && isMainGuard(stmt));
+export function hasMainGuard(root: SyntaxNode, top?: readonly SyntaxNode[]): boolean {
+  if (root.parent !== null) return mainGuardIn(root.namedChildren);
+  const facts = topLevelFacts(root);
+  return (facts.mainGuard ??= mainGuardIn(top ?? root.namedChildren));
 }
+
+function mainGuardIn(stmts: readonly SyntaxNode[]): boolean {
+  return stmts.some((stmt) => stmt.type === 'if_statement' && isMainGuard(stmt));
+}
+
+/**
+ * What `hasMainGuard` and `hasModuleLevelWork` found for a tree: the inject
+ * pass, the analysis and the engine ask them of the same tree, and each answer
+ * lists the module's statements (on a big generated file, tens of thousands of
+ * node objects each time).
+ */
+const topLevelFacts = perTree((): { mainGuard?: boolean; work?: boolean } => ({}));
 
 /** `if __name__ == "__main__":` (either side). */
 function isMainGuard(stmt: SyntaxNode): boolean {
@@ -224,7 +239,13 @@ function isMainGuard(stmt: SyntaxNode): boolean {
  * (`logger = getLogger(__name__)`), definitions, imports and docstrings are
  * not work: every library module has them. Issue 10, item 13.
  */
-export function hasModuleLevelWork(root: SyntaxNode): boolean {
+export function hasModuleLevelWork(root: SyntaxNode, top?: readonly SyntaxNode[]): boolean {
+  if (root.parent !== null) return moduleLevelWorkIn(root.namedChildren);
+  const facts = topLevelFacts(root);
+  return (facts.work ??= moduleLevelWorkIn(top ?? root.namedChildren));
+}
+
+function moduleLevelWorkIn(top: readonly SyntaxNode[]): boolean {
   const work = (stmts: SyntaxNode[]): boolean => {
     for (const stmt of stmts) {
       switch (stmt.type) {
@@ -251,7 +272,7 @@ export function hasModuleLevelWork(root: SyntaxNode): boolean {
     }
     return false;
   };
-  return work(root.namedChildren.filter((c) => !(c.type === 'if_statement' && isMainGuard(c))));
+  return work(top.filter((c) => !(c.type === 'if_statement' && isMainGuard(c))));
 }
 
 /**
@@ -263,7 +284,11 @@ export function isEntryFile(root: SyntaxNode, path: string, importedByOthers: bo
   if (importedByOthers) return false;
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === '__init__.py' || base === 'setup.py') return false;
-  return hasMainGuard(root) || hasModuleLevelWork(root);
+  if (root.parent !== null) return hasMainGuard(root) || hasModuleLevelWork(root);
+  // the module's statements listed once for both questions (when neither answer is known yet)
+  const facts = topLevelFacts(root);
+  const top = facts.mainGuard === undefined && facts.work === undefined ? root.namedChildren : undefined;
+  return hasMainGuard(root, top) || hasModuleLevelWork(root, top);
 }
 
 /** Leading whitespace of the line `offset` is on. */
