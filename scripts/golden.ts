@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from '../src/runner/convert-file';
-import { selectPassIds } from '../src/runner/passes';
+import { engineOptions, loadConfig, selectionOf, withSeverities } from '../src/config/apply';
+import type { ProjectConfig } from '../src/config/project-config';
 import { changeListCsv, manualCsv } from '../src/runner/reports';
 import { analysedFileCounts, run, type RunResult } from '../src/runner/run';
 import { analysisReportFiles } from '../src/analysis/reports';
@@ -38,13 +39,10 @@ export function sampleArgs(sample: string): string[] {
   return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as string[]) : [];
 }
 
-export function engineFor(args: string[]): EngineOptions {
-  return {
-    passIds: selectPassIds(),
-    unsafe: args.includes('--unsafe'),
-    transferToNpu: args.includes('--transfer-to-npu'),
-    maxFileSize: DEFAULT_MAX_FILE_SIZE,
-  };
+/** The engine options of a sample: its args.json flags and its project config (ascendify.toml), read as the CLI reads them. */
+export function engineFor(args: string[], cfg?: ProjectConfig): EngineOptions {
+  const flag = (name: string) => (args.includes(name) ? true : undefined);
+  return engineOptions({ unsafe: flag('--unsafe'), 'transfer-to-npu': flag('--transfer-to-npu') }, true, cfg, DEFAULT_MAX_FILE_SIZE);
 }
 
 export interface SampleRun {
@@ -58,7 +56,9 @@ export interface SampleRun {
 export async function convertSample(sample: string, from: 'input' | 'expected' = 'input', out?: string): Promise<SampleRun> {
   const src = path.join(goldenRoot(), sample, from);
   const target = out ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), `ascendify-golden-${sample}-`)), 'out');
-  const result = await run({ src, mode: 'convert', out: target, force: true, engine: engineFor(sampleArgs(sample)) });
+  const cfg = loadConfig(src, {});
+  const engine = engineFor(sampleArgs(sample), cfg);
+  const result = withSeverities(await run({ src, mode: 'convert', out: target, force: true, engine, select: selectionOf(cfg, undefined) }), cfg);
   return { result, out: target, changesCsv: changeListCsv(result), manualCsv: manualCsv(result) };
 }
 

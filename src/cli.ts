@@ -10,8 +10,8 @@
 import * as path from 'node:path';
 import yargs from 'yargs';
 import { colorize } from './core/diff';
-import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from './runner/convert-file';
-import { selectPassIds, UsageError } from './runner/passes';
+import { DEFAULT_MAX_FILE_SIZE } from './runner/convert-file';
+import { UsageError } from './runner/passes';
 import { REPORT_DIR_NAME, REPORT_FILES, changesJson, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
 import { analysisReportMakers, analysisSummaryText, failsOn, findingsJson, summaryMd, type AnalysisMeta } from './analysis/reports';
 import { PAGE_NAME } from './report/page';
@@ -28,8 +28,8 @@ import { Progress, type ProgressOptions } from './runner/progress';
 import { PASSES } from '../transforms';
 import { VERSION } from './version';
 import { checkRequest, runVerify, VERIFY_JSON } from './verify/verify';
-import { loadConfig, selectionOf, withSeverities } from './config/apply';
-import { CONFIG_FILE, PYPROJECT, type ProjectConfig } from './config/project-config';
+import { engineOptions, loadConfig, selectionOf, withSeverities } from './config/apply';
+import { CONFIG_FILE, PYPROJECT } from './config/project-config';
 
 export const EXIT = { ok: 0, wouldChange: 1, findings: 1, failures: 2, usage: 3 } as const;
 
@@ -209,28 +209,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 /** More threads than this per core only cost memory (each worker holds its own engine and trees). */
 export const MAX_JOBS_PER_CORE = 4;
 
-/**
- * The engine options every converting command reads from its arguments and
- * the project config (src/config/): a command-line option wins over the config.
- */
-function engineOptions(args: CommonArgs, analysis: boolean, cfg: ProjectConfig | undefined): EngineOptions {
-  const cliPasses = args.only !== undefined || args.skip !== undefined;
-  const passIds = cliPasses ? selectPassIds(args.only, args.skip) : selectPassIds(cfg?.passes.only, cfg?.passes.skip);
-  const mappings = cfg && Object.keys(cfg.mappings).length > 0 ? cfg.mappings : undefined;
-  // custom-mappings runs only with mappings to apply (its trigger is any import)
-  const ids = mappings ? passIds : passIds.filter((id) => id !== 'custom-mappings');
-  if (ids.length === 0) throw new UsageError('no pass left to run: custom-mappings needs a [mappings] table in the project config (docs/config.md)');
-  return {
-    passIds: ids,
-    unsafe: args.unsafe ?? cfg?.unsafe ?? false,
-    transferToNpu: args['transfer-to-npu'] ?? cfg?.transferToNpu ?? false,
-    maxFileSize: parseSize(args['max-file-size']),
-    analysis,
-    ...(mappings ? { mappings } : {}),
-    ...(cfg && cfg.thirdParty.length > 0 ? { thirdParty: cfg.thirdParty } : {}),
-  };
-}
-
 /** --jobs and the progress bar, common to every command that converts. */
 function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progress; onProgress?: (done: number, total: number) => void } {
   let jobs: number;
@@ -248,7 +226,7 @@ function runControls(args: CommonArgs, io: Io): { jobs: number; progress?: Progr
 
 async function diffCommand(args: Args, io: Io): Promise<number> {
   const cfg = loadConfig(args.src!, args);
-  const engine = engineOptions(args, false, cfg);
+  const engine = engineOptions(args, false, cfg, parseSize(args['max-file-size']));
   const { jobs, progress, onProgress } = runControls(args, io);
   const req = { src: args.src!, mode: 'diff' as const, engine, jobs, onProgress, select: selectionOf(cfg, args.gitignore) };
   const result = await executeRun(req, planRun(req)).finally(() => progress?.finish());
@@ -273,7 +251,7 @@ async function convertCommand(args: Args, io: Io, argv: string[]): Promise<numbe
   if (!inPlace && args['allow-dirty']) throw new UsageError('--allow-dirty applies to --in-place only');
   const mode: RunMode = inPlace ? 'in-place' : 'convert';
   const cfg = loadConfig(args.src!, args);
-  const engine = engineOptions(args, true, cfg);
+  const engine = engineOptions(args, true, cfg, parseSize(args['max-file-size']));
   const { jobs, progress, onProgress } = runControls(args, io);
   const stop = new AbortController();
   const select = selectionOf(cfg, args.gitignore);
@@ -384,7 +362,7 @@ function analysisMeta(result: RunResult): AnalysisMeta {
 /** `analyze`: run the passes in memory (for what they leave), analyse every file, write the reports only. */
 async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<number> {
   const cfg = loadConfig(args.src!, args);
-  const engine = engineOptions(args, true, cfg);
+  const engine = engineOptions(args, true, cfg, parseSize(args['max-file-size']));
   const { jobs, progress, onProgress } = runControls(args, io);
   const stop = new AbortController();
   const select = selectionOf(cfg, args.gitignore);

@@ -50,7 +50,7 @@ describe('ascendify convert', () => {
     expect(fs.statSync(path.join(out, 'run.sh')).mode & 0o777).toBe(0o755);
     expect(fs.readFileSync(path.join(out, 'data/img.bin'))).toEqual(Buffer.from([0, 1, 2, 255]));
     expect(fs.readFileSync(path.join(out, 'pkg/plain.py'), 'utf8')).toBe('x = 1  # no torch here\n');
-    expect(r.stdout).toMatch(/python files\s+3 scanned: 1 changed, 2 unchanged, 0 skipped, 0 failed/); // run.sh is read by the shell kind (src/kinds/shell.ts)
+    expect(r.stdout).toMatch(/files\s+3 scanned \(2 Python, 1 shell\): 1 changed, 2 unchanged, 0 skipped, 0 failed/); // run.sh is read by the shell kind (src/kinds/shell.ts)
     expect(r.stdout).toMatch(/changes\s+2 \(cuda-api-to-npu 1, inject-torch-npu 1\)/);
 
     const report = path.join(out, 'ascendify-report');

@@ -247,7 +247,7 @@ describe('a file that cannot be written is that file failure, never the end of t
     const r = await inProcess(['convert', src, '-o', out, '-j', '1']);
     jest.restoreAllMocks();
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/STOPPED\s+cannot write m05\.py: ENOSPC \(write\): 14 of 20 Python files not done \(not in the output\)/);
+    expect(r.stdout).toMatch(/STOPPED\s+cannot write m05\.py: ENOSPC \(write\): 14 of 20 files not done \(not in the output\)/);
     const files = csvOf(path.join(out, 'ascendify-report'), 'files.csv');
     expect(files).toBe('File,Status,Reason\nm05.py,failed,cannot write m05.py: ENOSPC (write)\n');
     for (let i = 0; i < 5; i++) expect(fs.readFileSync(path.join(out, `m0${i}.py`), 'utf8')).toBe(CONVERTED);
@@ -427,7 +427,7 @@ describe('interrupted runs', () => {
     expect(r.sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/SIGINT: finishing the files in progress/);
-    expect(r.stdout).toMatch(/STOPPED\s+stopped by SIGINT: \d+ of 1500 Python files not done \(not in the output\)/);
+    expect(r.stdout).toMatch(/STOPPED\s+stopped by SIGINT: \d+ of 1500 files not done \(not in the output\)/);
     const rep = path.join(out, 'ascendify-report');
     const journal = csvOf(rep, 'journal.csv').trim().split('\n').slice(1);
     const done = journal.map((l) => l.split(',')[0]);

@@ -1,7 +1,7 @@
 /**
  * The project config in a run: found and checked before the plan (a problem is
  * a UsageError: one line, exit 3, nothing written), then turned into the
- * runner's file selection, the engine options (src/cli.ts) and the severities
+ * runner's file selection, the engine options and the severities
  * of the analysis findings.
  */
 import * as fs from 'node:fs';
@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { PASSES } from '../../transforms';
 import { RULES } from '../analysis/rules';
 import type { RunResult } from '../runner/run';
-import { UsageError } from '../runner/passes';
+import { selectPassIds, UsageError } from '../runner/passes';
+import type { EngineOptions } from '../runner/convert-file';
 import { ConfigError, findProjectConfig, type ConfigChecks, type ProjectConfig } from './project-config';
 import type { Selection } from './select';
 
@@ -60,4 +61,36 @@ export function withSeverities(result: RunResult, cfg: ProjectConfig | undefined
   const table = cfg?.severity ?? {};
   if (Object.keys(table).length === 0) return result;
   return { ...result, findings: result.findings.map((f) => (Object.hasOwn(table, f.ruleId) ? { ...f, level: table[f.ruleId] } : f)) };
+}
+
+/** The command-line options the engine options read (src/cli.ts). */
+export interface EngineArgs {
+  only?: string[];
+  skip?: string[];
+  unsafe?: boolean;
+  'transfer-to-npu'?: boolean;
+}
+
+/**
+ * The engine options of a converting command, from its arguments and the
+ * project config: a command-line option wins over the config. Shared by the
+ * CLI and the golden samples (scripts/golden.ts), so a sample's
+ * ascendify.toml is read as the CLI reads it.
+ */
+export function engineOptions(args: EngineArgs, analysis: boolean, cfg: ProjectConfig | undefined, maxFileSize: number): EngineOptions {
+  const cliPasses = args.only !== undefined || args.skip !== undefined;
+  const passIds = cliPasses ? selectPassIds(args.only, args.skip) : selectPassIds(cfg?.passes.only, cfg?.passes.skip);
+  const mappings = cfg && Object.keys(cfg.mappings).length > 0 ? cfg.mappings : undefined;
+  // custom-mappings runs only with mappings to apply (its trigger is any import)
+  const ids = mappings ? passIds : passIds.filter((id) => id !== 'custom-mappings');
+  if (ids.length === 0) throw new UsageError('no pass left to run: custom-mappings needs a [mappings] table in the project config (docs/config.md)');
+  return {
+    passIds: ids,
+    unsafe: args.unsafe ?? cfg?.unsafe ?? false,
+    transferToNpu: args['transfer-to-npu'] ?? cfg?.transferToNpu ?? false,
+    maxFileSize,
+    analysis,
+    ...(mappings ? { mappings } : {}),
+    ...(cfg && cfg.thirdParty.length > 0 ? { thirdParty: cfg.thirdParty } : {}),
+  };
 }

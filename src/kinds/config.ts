@@ -120,7 +120,7 @@ export function configFormat(rel: string): ConfigFormat | undefined {
  * docker and CI runners, src/analysis/scripts.ts), and package / tool metadata.
  */
 const NOT_CONFIGS =
-  /^(setup\.cfg|pyproject\.toml|(environment|conda)[^/]*\.ya?ml|(docker-)?compose[^/]*\.ya?ml|\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|\.travis\.ya?ml|\.pre-commit-config\.ya?ml|\.readthedocs\.ya?ml|mkdocs\.ya?ml|codecov\.ya?ml|package(-lock)?\.json|tsconfig[^/]*\.json|tox\.ini|\.flake8|mypy\.ini|pytest\.ini|\.coveragerc)$/;
+  /^(setup\.cfg|pyproject\.toml|(environment|conda)[^/]*\.ya?ml|(docker-)?compose[^/]*\.ya?ml|\.gitlab-ci\.ya?ml|azure-pipelines\.ya?ml|\.travis\.ya?ml|\.pre-commit-config\.ya?ml|\.readthedocs\.ya?ml|mkdocs\.ya?ml|codecov\.ya?ml|package(-lock)?\.json|tsconfig[^/]*\.json|tox\.ini|ascendify\.toml|\.flake8|mypy\.ini|pytest\.ini|\.coveragerc)$/;
 const TOOL_DIRS = new Set(['.github', '.circleci', '.gitlab', '.vscode', '.idea', '.devcontainer']);
 
 /** Does the repository's Python code read this file? undefined when there are no repository facts (a single-file run). */

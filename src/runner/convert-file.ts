@@ -55,6 +55,8 @@ export interface FileResult {
   manual: ManualRecord[];
   notes: EngineNote[];
   supportFiles: (SupportFile & { passId: string })[];
+  /** The src/kinds/ converter that took the file (`notebook`, `shell`, ...); absent for a Python source. */
+  kind?: string;
   /** Was the file parsed (false when it was skipped or could not be read or decoded)? */
   parsed: boolean;
   /** Migration analysis of the input (src/analysis), when enabled. */
@@ -85,9 +87,9 @@ export function convertFile(rel: string, bytes: Uint8Array, opts: EngineOptions)
     const kind = rel.endsWith('.py') ? undefined : converterFor(rel, () => bytes);
     if (kind) {
       if (bytes.length > opts.maxFileSize) {
-        return result(rel, 'skipped', { reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });
+        return result(rel, 'skipped', { kind: kind.id, reason: `larger than ${opts.maxFileSize} bytes (--max-file-size); copied unchanged` });
       }
-      return kind.convert(rel, bytes, opts);
+      return { ...kind.convert(rel, bytes, opts), kind: kind.id };
     }
     return convertBytes(rel, bytes, opts);
   } finally {

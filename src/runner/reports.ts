@@ -103,15 +103,26 @@ export function writeReportFiles(dir: RootedWriter, files: Record<string, () => 
   for (const [name, make] of Object.entries(files)) dir.writeFile(name, make(), 0o644);
 }
 
+/** `(12 Python, 2 shell, 1 notebook)`: what the scanned files were, when not only Python. */
+function kindsNote(run: RunResult): string {
+  const byKind = new Map<string, number>();
+  for (const f of run.files) if (f.kind) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  if (byKind.size === 0) return '';
+  let kinds = 0;
+  for (const n of byKind.values()) kinds += n;
+  const parts = [`${run.counts.scanned - kinds} Python`, ...[...byKind].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${n} ${k}`)];
+  return ` (${parts.join(', ')})`;
+}
+
 /** The one-screen summary printed at the end of a run. */
 export function summaryText(run: RunResult, title: string, reportDir?: string): string {
   const c = run.counts;
   const lines: string[] = [title];
   if (run.stopped) {
-    lines.push(`  STOPPED       ${run.stopped}: ${c.notDone} of ${c.scanned + c.notDone} Python files not done${run.out ? ' (not in the output)' : ''}; the reports cover what was done`);
+    lines.push(`  STOPPED       ${run.stopped}: ${c.notDone} of ${c.scanned + c.notDone} files not done${run.out ? ' (not in the output)' : ''}; the reports cover what was done`);
   }
   lines.push(
-    `  python files  ${c.scanned} scanned: ${c.changed} changed, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
+    `  files         ${c.scanned} scanned${kindsNote(run)}: ${c.changed} changed, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed`,
   );
   if (c.otherFiles > 0 || c.otherSkipped > 0) {
     lines.push(`  other files   ${c.otherFiles} copied${c.otherSkipped ? `, ${c.otherSkipped} not copied` : ''}`);

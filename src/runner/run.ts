@@ -14,7 +14,6 @@ import { convertFiles, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
-import { converterFor } from '../kinds';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -55,6 +54,8 @@ export interface FileSummary {
   rel: string;
   status: FileStatus;
   reason?: string;
+  /** The src/kinds/ converter that took the file; absent for a Python source. */
+  kind?: string;
   /** Skipped because the project config or a .gitignore leaves it out (src/config/select.ts). */
   leftOut?: true;
 }
@@ -211,7 +212,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
       if (problem) r = notWritten(r, req.mode === 'in-place' ? `cannot rewrite in place (source left as it was): ${problem}` : problem);
     }
     results.push(stripOutput(r));
-    python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}) });
+    python.push({ rel: r.rel, status: r.status, ...(r.reason ? { reason: r.reason } : {}), ...(r.kind ? { kind: r.kind } : {}) });
     journal?.record(r.rel, r.status, r.reason);
     req.onProgress?.(results.length, tasks.length);
   });
@@ -389,6 +390,7 @@ function supportFiles(plan: Plan, results: FileResult[]) {
  * files of src/kinds/, which the engine converts like Python sources, count here).
  */
 export function analysedFileCounts(r: RunResult): { pythonFiles: number; otherFiles: number } {
-  const kindFiles = r.files.filter((f) => !isPythonSource(f.rel) && converterFor(f.rel)).length;
-  return { pythonFiles: r.counts.scanned - kindFiles, otherFiles: r.analysedOther + kindFiles };
+  const kindFiles = r.files.filter((f) => f.kind).length;
+  const leftOut = r.files.filter((f) => f.leftOut).length; // copied, never read
+  return { pythonFiles: r.counts.scanned - kindFiles - leftOut, otherFiles: r.analysedOther + kindFiles };
 }
