@@ -365,6 +365,24 @@ async function main(): Promise<void> {
     if (smallM) log(`  small repo < 1 s end to end: ${fmtMs(median(smallM.ms))} ${check(median(smallM.ms) < 1000)}`);
     const peak = Math.max(...measurements.filter((x) => x !== floorM && x !== engine1 && x !== engineN).flatMap((x) => x.rssKiB.filter((v): v is number => v !== undefined)));
     log(`  peak RSS < 400 MB (CLI runs): ${fmtMB(peak)} ${check(peak < 400 * 1024)}`);
+    // issue 11's revised targets, from the same measurements
+    log('');
+    log('targets (issue 11)');
+    if (smallM && small) log(`  small repo (${fmtK(small.lines)} lines) <= 1.0 s end to end, process start included: ${fmtMs(median(smallM.ms))} ${check(median(smallM.ms) <= 1000)}`);
+    const part = (name: string) => parts.find((p) => p.name === name);
+    const train = part('torch');
+    if (train) {
+      const r = train.engineMs / train.floorMs;
+      log(`  training code (torch/) <= 3 x its single-thread floor: ${r.toFixed(2)} ${check(r <= 3)} (engine, --jobs 1: the part is measured on one thread)`);
+    }
+    const lib = part('stdlib-1');
+    if (lib) {
+      const r = lib.engineMs / lib.floorMs;
+      log(`  library code (stdlib-1/) <= 1 x its floor, one job: ${r.toFixed(2)} ${check(r <= 1)}`);
+    }
+    log(`  whole corpus, default jobs <= 2.5 x the single-thread floor: ${rN.toFixed(2)} ${check(rN <= 2.5)}`);
+    const peakN = Math.max(...convertRuns[1].m.rssKiB.filter((v): v is number => v !== undefined));
+    log(`  peak RSS < 400 MB, default jobs: ${fmtMB(peakN)} ${check(peakN < 400 * 1024)}`);
   }
 
   if (args.json) {
