@@ -29,6 +29,13 @@
  * What such a cell binds is not seen by later cells, so they may be converted
  * less, never wrongly.
  *
+ * Shell code (`!cmd`, `x = !cmd`, `%sx`, `%system`, `%%bash` / `%%sh` /
+ * `%%script bash` bodies) is converted by the launch-script rules of shell.ts at
+ * its offsets in the cell (ipython.ts finds it); `%env NAME=value` renames only
+ * the name. A `!` line IPython expands (`$name`, `{expr}`) is reported, not
+ * rewritten; what the shell analysis still flags is a `notebook/shell-magic`
+ * record. docs/kinds.md, Notebooks.
+ *
  * Records and analysis findings are on lines of the .ipynb file (the line of
  * the JSON string that holds the code line), so change_list.csv and
  * changes.patch agree; each message starts with `cell N, line L: ` (N counts
