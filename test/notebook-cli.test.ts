@@ -43,7 +43,7 @@ const NOTEBOOK =
     {
       cells: [
         { cell_type: 'markdown', metadata: {}, source: ['# Training on one GPU'] },
-        code(['!nvidia-smi\n', 'import torch as th']),
+        code(['!nvidia-smi\n', '!nvidia-smi -L\n', 'import torch as th']),
         code(['model = th.nn.Linear(4, 2).cuda()\n', 'print(model)'], 2, [{ name: 'stdout', output_type: 'stream', text: ['Linear(in_features=4, out_features=2)\n'] }]),
       ],
       metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
@@ -54,10 +54,9 @@ const NOTEBOOK =
     1,
   ) + '\n';
 
-const CONVERTED = NOTEBOOK.replace('    "import torch as th"\n', '    "import torch as th\\n",\n    "import torch_npu"\n').replace(
-  'th.nn.Linear(4, 2).cuda()',
-  'th.nn.Linear(4, 2).npu()',
-);
+const CONVERTED = NOTEBOOK.replace('    "import torch as th"\n', '    "import torch as th\\n",\n    "import torch_npu"\n')
+  .replace('th.nn.Linear(4, 2).cuda()', 'th.nn.Linear(4, 2).npu()')
+  .replace('"!nvidia-smi\\n"', '"!npu-smi info\\n"');
 
 describe('notebooks through the CLI', () => {
   it('converts the notebook, reports it on .ipynb lines, and writes a patch that git applies', () => {
@@ -77,12 +76,13 @@ describe('notebooks through the CLI', () => {
     const report = path.join(out, 'ascendify-report');
     expect(fs.readFileSync(path.join(report, 'change_list.csv'), 'utf8')).toBe(
       'File,Start Line,End Line,Operation Type,Message\n' +
-        `nb/train.ipynb,${lineOf('import torch as th')},${lineOf('import torch as th')},INSERT,"cell 2, line 2: import torch_npu"\n` +
+        `nb/train.ipynb,${lineOf('!nvidia-smi\\n')},${lineOf('!nvidia-smi\\n')},MODIFY,"cell 2, line 1: nvidia-smi → npu-smi info"\n` +
+        `nb/train.ipynb,${lineOf('import torch as th')},${lineOf('import torch as th')},INSERT,"cell 2, line 3: import torch_npu"\n` +
         `nb/train.ipynb,${lineOf('.cuda()')},${lineOf('.cuda()')},MODIFY,"cell 3, line 1: th.nn.Linear(4, 2).cuda() → th.nn.Linear(4, 2).npu()"\n`,
     );
     const manual = fs.readFileSync(path.join(report, 'manual_changes.csv'), 'utf8');
-    expect(manual).toContain(`nb/train.ipynb,${lineOf('!nvidia-smi')},`);
-    expect(manual).toContain('cell 2, line 1: shell command not converted: nvidia-smi → npu-smi info');
+    expect(manual).toContain(`nb/train.ipynb,${lineOf('!nvidia-smi -L')},`);
+    expect(manual).toContain('cell 2, line 2: nvidia-smi: not rewritten (it has options or arguments)');
 
     const copy = path.join(tmp, 'copy');
     fs.cpSync(src, copy, { recursive: true });
@@ -102,17 +102,20 @@ describe('notebooks through the CLI', () => {
         'diff --git a/train.ipynb b/train.ipynb',
         '--- a/train.ipynb',
         '+++ b/train.ipynb',
-        '@@ -14,7 +14,8 @@',
+        '@@ -13,9 +13,10 @@',
+        '    "metadata": {},',
         '    "outputs": [],',
         '    "source": [',
-        '     "!nvidia-smi\\n",',
+        '-    "!nvidia-smi\\n",',
+        '+    "!npu-smi info\\n",',
+        '     "!nvidia-smi -L\\n",',
         '-    "import torch as th"',
         '+    "import torch as th\\n",',
         '+    "import torch_npu"',
         '    ]',
         '   },',
         '   {',
-        '@@ -31,7 +32,7 @@',
+        '@@ -32,7 +33,7 @@',
         '     }',
         '    ],',
         '    "source": [',

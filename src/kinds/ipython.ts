@@ -35,7 +35,23 @@ export interface NeutralCell {
   shell: string[];
   /** The cell magic (`bash`, `writefile`, ...) when the whole cell is not Python. */
   cellMagic?: string;
+  /** The shell code of the cell and its `%env` settings, with offsets in the cell's text (shell.ts converts them). */
+  commands: ShellSpan[];
 }
+
+/**
+ * Shell code in a cell: `shell` is [start, end) of a shell text (the command of
+ * `!cmd`, `!!cmd`, `x = !cmd`, `%sx cmd`, `%system cmd`, continuation lines
+ * included; the body of a `%%bash` / `%%sh` / `%%script bash` cell). `expands`:
+ * IPython substitutes `$name` / `{expr}` from Python variables before the shell
+ * runs it (line magics and `!`; not cell magic bodies). `captured`: Python
+ * gets the output (`x = !cmd`, `!!cmd`, `%sx cmd`, `x = %system cmd`). `env` is a `%env` /
+ * `%set_env` setting: not shell syntax, only its variable name [start, end) is
+ * shell-like; `value` is its text (trimmed), as IPython sets it.
+ */
+export type ShellSpan =
+  | { kind: 'shell'; start: number; end: number; expands: boolean; captured: boolean }
+  | { kind: 'env'; start: number; end: number; name: string; value: string };
 
 /** Cell magics whose body is Python that IPython runs in the kernel. */
 const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun']);
@@ -69,18 +85,21 @@ function blank(chars: string[], start: number, end: number, zero: boolean): void
 }
 
 /** Where an IPython escape starts on a line (and its shell command), or undefined for Python. */
-function escapeOn(line: string): { at: number; shell?: string } | undefined {
+function escapeOn(line: string): { at: number; shell?: string; cmdAt?: number; captured?: boolean; env?: { at: number; name: string; value: string } } | undefined {
   const assign = /^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*(?=[!%])/.exec(line);
   const lead = /^[ \t]*/.exec(line)![0].length;
   const at = assign ? assign[0].length : lead;
   const rest = line.slice(at);
-  if (rest.startsWith('!')) return { at, shell: rest.replace(/^!!?/, '') };
+  if (rest.startsWith('!')) {
+    const bang = /^!!?/.exec(rest)![0].length;
+    return { at, shell: rest.slice(bang), cmdAt: at + bang, captured: !!assign || bang === 2 };
+  }
   if (rest.startsWith('%')) {
     const m = /^%(\w+)[ \t]*(.*)$/.exec(rest);
-    if (m && (m[1] === 'sx' || m[1] === 'system')) return { at, shell: m[2] };
+    if (m && (m[1] === 'sx' || m[1] === 'system')) return { at, shell: m[2], cmdAt: line.length - m[2].length, captured: !!assign || m[1] === 'sx' };
     if (m && (m[1] === 'env' || m[1] === 'set_env')) {
       const kv = /^([A-Za-z_]\w*)(?:[ \t]*=[ \t]*|[ \t]+)(.*)$/.exec(m[2]);
-      if (kv) return { at, shell: `export ${kv[1]}=${kv[2]}` };
+      if (kv) return { at, shell: `export ${kv[1]}=${kv[2]}`, env: { at: line.length - m[2].length, name: kv[1], value: kv[2].trim() } };
     }
     return { at };
   }
@@ -105,6 +124,7 @@ export function neutralizeCell(src: string): NeutralCell {
     return lo;
   };
   const magics: Magic[] = [];
+  const commands: ShellSpan[] = [];
 
   // a cell magic is the first line that is not blank (IPython drops leading blank lines)
   let first = 0;
@@ -121,8 +141,9 @@ export function neutralizeCell(src: string): NeutralCell {
       const interpreter = name === 'script' ? /^%%script[ \t]+(?:\S*\/)?(\w+)/.exec(header)?.[1] : name;
       if (interpreter && SHELL_CELL_MAGICS.has(interpreter)) {
         for (let k = first + 1; k < starts.length; k++) shell[k] = src.slice(starts[k], lineEnd(src, starts[k]));
+        if (first + 1 < starts.length) commands.push({ kind: 'shell', start: starts[first + 1], end: src.length, expands: false, captured: false });
       }
-      return { text: chars.join(''), magics, shell, cellMagic: name };
+      return { text: chars.join(''), magics, shell, cellMagic: name, commands };
     }
     blank(chars, s, e, true);
     magics.push({ start: s, end: e });
@@ -155,6 +176,8 @@ export function neutralizeCell(src: string): NeutralCell {
             shell[row] = esc.shell;
             for (let k = 1; k < parts.length; k++) shell[row + k] = parts[k];
           }
+          if (esc.cmdAt !== undefined) commands.push({ kind: 'shell', start: i + esc.cmdAt, end: e, expands: true, captured: esc.captured === true });
+          if (esc.env) commands.push({ kind: 'env', start: i + esc.env.at, end: i + esc.env.at + esc.env.name.length, name: esc.env.name, value: esc.env.value });
           i = afterBreak(src, e);
           atLineStart = true;
           continue;
@@ -191,5 +214,5 @@ export function neutralizeCell(src: string): NeutralCell {
     }
     i++;
   }
-  return { text: chars.join(''), magics, shell };
+  return { text: chars.join(''), magics, shell, commands };
 }

@@ -75,13 +75,20 @@ interface NbCase {
   changes?: string[];
   manual?: (string | RegExp)[];
   transferToNpu?: boolean;
+  /** The Python files of the run (a `!python train.py --device cuda` is rewritten only for one of them). */
+  sources?: string[];
 }
+
+const caseOpts = (c: NbCase): Partial<EngineOptions> => ({
+  transferToNpu: c.transferToNpu === true,
+  ...(c.sources ? { project: { imported: [], stars: {}, sources: c.sources } } : {}),
+});
 
 const matches = (actual: string, want: string | RegExp) => (typeof want === 'string' ? actual.includes(want) : want.test(actual));
 
 function checkCase(c: NbCase, valid: boolean): void {
   const input = notebook(c.cells);
-  const r = run(input, { transferToNpu: c.transferToNpu === true });
+  const r = run(input, caseOpts(c));
   expect(r.notes).toEqual([]);
   expect(r.reason).toBeUndefined();
   const want = c.output ? notebook(c.output) : input;
@@ -110,7 +117,7 @@ function checkCase(c: NbCase, valid: boolean): void {
   // the patch agrees with the records: each hunk's changed lines are lines the records name
   if (r.status === 'changed') {
     written.push({ name: c.name, text: out });
-    const again = run(out, { transferToNpu: c.transferToNpu === true });
+    const again = run(out, caseOpts(c));
     expect({ secondRun: again.status, changes: again.changes }).toEqual({ secondRun: 'unchanged', changes: [] });
   }
 }
@@ -127,6 +134,11 @@ const valid: NbCase[] = [
   { name: 'cuda in a string and a comment', cells: ['import torch\nmsg = "run torch.cuda.synchronize() first"  # torch.cuda'] },
   { name: 'empty cells', cells: ['', 'import os', ''] },
   { name: '%d at a line start inside a string', cells: ['s = """\n%d items\n!not a shell line\n"""\nprint(s % 3)'] },
+  { name: 'a shell message that names CUDA_VISIBLE_DEVICES (echo text)', cells: ['!echo "set CUDA_VISIBLE_DEVICES to pick a GPU"\n!printf \'nccl: %s\\n\' ok'] },
+  { name: '%env and %set_env of other variables', cells: ['%env OMP_NUM_THREADS=4\n%set_env TOKENIZERS_PARALLELISM false\n%env'] },
+  { name: 'pip install of an NVIDIA package is not a shell setting', cells: ['!pip install nvidia-dali\n!pip install -q nvidia-ml-py'] },
+  { name: 'a %%writefile cell of a shell script without CUDA words', cells: ['%%writefile x.sh\nnvidia-smi\n'] },
+  { name: 'npu-smi and Ascend variables (a converted notebook)', cells: ['!npu-smi info\n%env ASCEND_RT_VISIBLE_DEVICES=0', '%%bash\nexport HCCL_SOCKET_IFNAME=eth0\npython train.py --device npu'] },
 ];
 
 const invalid: NbCase[] = [
@@ -154,21 +166,101 @@ const invalid: NbCase[] = [
     changes: ['cell 1, line 2: import torch_npu', 'cell 1, line 4: torch.ones(1).cuda() → torch.ones(1).npu()'],
   },
   {
-    name: 'a shell escape as the only line of a block body; nvidia-smi reported',
+    name: 'a shell escape as the only line of a block body: nvidia-smi → npu-smi info',
     cells: ['import torch', 'for i in range(2):\n    !nvidia-smi\n    torch.cuda.empty_cache()'],
-    output: ['import torch\nimport torch_npu', 'for i in range(2):\n    !nvidia-smi\n    torch.npu.empty_cache()'],
-    manual: ['[manual] cell 2, line 2: shell command not converted: nvidia-smi → npu-smi info'],
+    output: ['import torch\nimport torch_npu', 'for i in range(2):\n    !npu-smi info\n    torch.npu.empty_cache()'],
+    changes: ['cell 1, line 1: import torch_npu', 'cell 2, line 2: nvidia-smi → npu-smi info', 'cell 2, line 3: torch.cuda.empty_cache → torch.npu.empty_cache'],
   },
   {
-    name: 'shell env settings reported, not rewritten',
-    cells: ['!CUDA_VISIBLE_DEVICES=0 python train.py\n%env CUDA_VISIBLE_DEVICES=1\n%set_env NCCL_DEBUG=INFO', '%%bash\nexport CUDA_VISIBLE_DEVICES=0,1\nnvidia-smi'],
+    name: '! line: the variable renamed, --device cuda of a script of the run → npu',
+    cells: ['!CUDA_VISIBLE_DEVICES=0 python train.py --device cuda'],
+    output: ['!ASCEND_RT_VISIBLE_DEVICES=0 python train.py --device npu'],
+    changes: ['cell 1, line 1: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)', 'cell 1, line 1: train.py --device cuda → npu'],
+    sources: ['train.py'],
+  },
+  {
+    name: '! line: --device cuda of a script that is not of the run is reported; continuation lines',
+    cells: ['!CUDA_VISIBLE_DEVICES=0 \\\n  python other.py --device cuda --dist-backend=nccl'],
+    output: ['!ASCEND_RT_VISIBLE_DEVICES=0 \\\n  python other.py --device cuda --dist-backend=nccl'],
+    changes: ['cell 1, line 1: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)'],
     manual: [
-      '[manual] cell 1, line 1: shell command not converted: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES',
-      '[manual] cell 1, line 2: shell command not converted: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES',
-      /^\[manual\] cell 1, line 3: shell command not converted: NCCL_DEBUG/,
-      '[manual] cell 2, line 2: shell command not converted: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES',
-      '[manual] cell 2, line 3: shell command not converted: nvidia-smi → npu-smi info',
+      '[manual] cell 1, line 2: argument --device cuda: not rewritten (other.py is not a Python file of this run)',
+      '[manual] cell 1, line 2: argument --dist-backend nccl: not rewritten (other.py is not a Python file of this run)',
     ],
+    sources: ['train.py'],
+  },
+  {
+    name: '!nvidia-smi is rewritten; its output read by Python (x = !cmd, !!cmd) is reported',
+    cells: ['!nvidia-smi', 'gpus = !nvidia-smi\nx = !CUDA_VISIBLE_DEVICES=1 nvidia-smi', '!!nvidia-smi'],
+    output: ['!npu-smi info', 'gpus = !nvidia-smi\nx = !ASCEND_RT_VISIBLE_DEVICES=1 nvidia-smi', '!!nvidia-smi'],
+    changes: ['cell 1, line 1: nvidia-smi → npu-smi info', 'cell 2, line 2: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)'],
+    manual: [
+      '[manual] cell 2, line 1: nvidia-smi: not rewritten (its output is read)',
+      '[manual] cell 2, line 2: nvidia-smi: not rewritten (its output is read)',
+      '[manual] cell 3, line 1: nvidia-smi: not rewritten (its output is read)',
+    ],
+  },
+  {
+    name: '!nvidia-smi with query flags is reported, not rewritten',
+    cells: ['!nvidia-smi --query-gpu=name,memory.used --format=csv'],
+    manual: ['[manual] cell 1, line 1: nvidia-smi: not rewritten (it has options or arguments)'],
+  },
+  {
+    name: '%env / %set_env: only the variable name is renamed; no twin and a descending list reported',
+    cells: ['%env CUDA_VISIBLE_DEVICES=0\n%env NCCL_SOCKET_IFNAME=eth0\n%set_env CUDA_VISIBLE_DEVICES 1,0\n%env NCCL_DEBUG=INFO\nimport os'],
+    output: ['%env ASCEND_RT_VISIBLE_DEVICES=0\n%env HCCL_SOCKET_IFNAME=eth0\n%set_env ASCEND_RT_VISIBLE_DEVICES 1,0\n%env NCCL_DEBUG=INFO\nimport os'],
+    changes: [
+      'cell 1, line 1: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)',
+      'cell 1, line 2: NCCL_SOCKET_IFNAME → HCCL_SOCKET_IFNAME (environment variable)',
+      'cell 1, line 3: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)',
+    ],
+    manual: ['[manual] cell 1, line 3: ASCEND_RT_VISIBLE_DEVICES=1,0: not an ascending list of device ids', '[manual] cell 1, line 4: NCCL_DEBUG has no HCCL twin'],
+  },
+  {
+    name: '%%bash / %%sh / %%script bash bodies are launch scripts',
+    cells: [
+      '%%bash\nexport CUDA_VISIBLE_DEVICES=0,1\nnvidia-smi\necho "devices: $CUDA_VISIBLE_DEVICES"',
+      '%%sh\nNCCL_SOCKET_IFNAME=eth0 python train.py --dist-backend nccl',
+      '%%script bash\nnvidia-smi  # check',
+    ],
+    output: [
+      '%%bash\nexport ASCEND_RT_VISIBLE_DEVICES=0,1\nnpu-smi info\necho "devices: $ASCEND_RT_VISIBLE_DEVICES"',
+      '%%sh\nHCCL_SOCKET_IFNAME=eth0 python train.py --dist-backend hccl',
+      '%%script bash\nnpu-smi info  # check',
+    ],
+    changes: [
+      'cell 1, line 2: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)',
+      'cell 1, line 3: nvidia-smi → npu-smi info',
+      'cell 1, line 4: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable)',
+      'cell 2, line 2: NCCL_SOCKET_IFNAME → HCCL_SOCKET_IFNAME (environment variable)',
+      'cell 2, line 2: train.py --dist-backend nccl → hccl',
+      'cell 3, line 2: nvidia-smi → npu-smi info',
+    ],
+    sources: ['train.py'],
+  },
+  {
+    name: 'a ! line IPython expands ($name, {expr}) is reported, not rewritten',
+    cells: ['!echo $CUDA_VISIBLE_DEVICES', 'lr = 0.1\n!python train.py --device cuda --lr {lr}'],
+    manual: [
+      '[manual] cell 1, line 1: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES (environment variable): not rewritten (IPython substitutes $name / {expr} in this line from Python variables first)',
+      '[manual] cell 2, line 2: train.py --device cuda → npu: not rewritten (IPython substitutes $name / {expr} in this line from Python variables first)',
+    ],
+    sources: ['train.py'],
+  },
+  {
+    name: 'a %%bash heredoc body is not rewritten (the analysis reports it)',
+    cells: ['%%bash\ncat > run.sh <<EOF\nexport CUDA_VISIBLE_DEVICES=0\nEOF'],
+    manual: ['[manual] cell 1, line 3: shell command not converted: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES'],
+  },
+  {
+    name: 'a %%writefile x.sh cell is not rewritten (reported)',
+    cells: ['%%writefile x.sh\nexport CUDA_VISIBLE_DEVICES=0\nnvidia-smi'],
+    manual: ['[manual] cell 1: not converted: a %%writefile cell (the file it writes mentions CUDA)'],
+  },
+  {
+    name: 'the ! lines of a cell that does not parse are reported, not rewritten',
+    cells: ['def broken:\n    pass\n!nvidia-smi'],
+    manual: ['[manual] cell 1: not converted: syntax error at line 1 of the cell', '[manual] cell 1, line 3: shell command not converted: nvidia-smi → npu-smi info'],
   },
   {
     name: '%%time cell: the body is Python and is converted',
@@ -201,7 +293,7 @@ const invalid: NbCase[] = [
     name: 'device strings and assignments from magics',
     cells: ['import torch\ngpus = !nvidia-smi -L\ndevice = "cuda" if torch.cuda.is_available() else "cpu"'],
     output: ['import torch\nimport torch_npu\ngpus = !nvidia-smi -L\ndevice = "npu" if torch.npu.is_available() else "cpu"'],
-    manual: ['[manual] cell 1, line 2: shell command not converted: nvidia-smi'],
+    manual: ['[manual] cell 1, line 2: nvidia-smi: not rewritten (its output is read)'],
   },
   {
     name: 'a cell that ends with a newline gets the import before the next line',
@@ -228,7 +320,7 @@ describe('notebook valid', () => {
 describe('notebook invalid', () => {
   for (const c of invalid) it(`invalid: ${c.name}`, () => checkCase(c, false));
   it('no two cases are the same', () => {
-    const keys = [...valid, ...invalid].map((c) => JSON.stringify([c.cells, c.transferToNpu ?? false]));
+    const keys = [...valid, ...invalid].map((c) => JSON.stringify([c.cells, c.transferToNpu ?? false, c.sources ?? []]));
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
@@ -450,10 +542,30 @@ describe('record lines', () => {
     const r = run(input);
     const at = (n: number) => input.split('\n')[n - 1].trim();
     expect(r.changes.map((c) => [c.message, at(c.startLine)])).toEqual([
+      ['cell 2, line 1: nvidia-smi → npu-smi info', '"!nvidia-smi\\n",'],
       ['cell 2, line 2: import torch_npu', '"import torch as th"'],
       ['cell 3, line 2: th.ones(1).cuda() → th.ones(1).npu()', '"x = th.ones(1).cuda()"'],
     ]);
-    expect(r.manual.map((m) => [m.message, at(m.startLine)])).toEqual([['cell 2, line 1: shell command not converted: nvidia-smi → npu-smi info', '"!nvidia-smi\\n",']]);
+    expect(r.manual).toEqual([]);
+  });
+});
+
+describe('notebook shell lines and the pass selection', () => {
+  const input = notebook(['%env CUDA_VISIBLE_DEVICES=0\n%env NCCL_SOCKET_IFNAME=eth0\n!nvidia-smi']);
+  it('--skip cuda-device-to-npu: only the NCCL variable is renamed; the rest is reported as before', () => {
+    const r = run(input, { passIds: ALL.filter((p) => p !== 'cuda-device-to-npu') });
+    expect(outText(r, input)).toBe(notebook(['%env CUDA_VISIBLE_DEVICES=0\n%env HCCL_SOCKET_IFNAME=eth0\n!nvidia-smi']));
+    expect(r.changes.map((c) => [c.passId, c.message])).toEqual([['nccl-to-hccl', 'cell 1, line 2: NCCL_SOCKET_IFNAME → HCCL_SOCKET_IFNAME (environment variable)']]);
+    expect(r.manual.map((m) => [m.ruleId, m.message])).toEqual([
+      ['notebook/shell-magic', 'cell 1, line 1: shell command not converted: CUDA_VISIBLE_DEVICES → ASCEND_RT_VISIBLE_DEVICES'],
+      ['notebook/shell-magic', 'cell 1, line 3: shell command not converted: nvidia-smi → npu-smi info'],
+    ]);
+  });
+  it('--only cuda-device-to-npu: the NCCL variable is left (and reported)', () => {
+    const r = run(input, { passIds: ['cuda-device-to-npu'] });
+    expect(outText(r, input)).toBe(notebook(['%env ASCEND_RT_VISIBLE_DEVICES=0\n%env NCCL_SOCKET_IFNAME=eth0\n!npu-smi info']));
+    expect(r.changes.map((c) => c.ruleId)).toEqual(['shell/cuda-env', 'shell/nvidia-smi']);
+    expect(r.manual.map((m) => m.message)).toEqual([expect.stringMatching(/^cell 1, line 2: shell command not converted: NCCL_SOCKET_IFNAME/)]);
   });
 });
 

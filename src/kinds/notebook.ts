@@ -29,6 +29,13 @@
  * What such a cell binds is not seen by later cells, so they may be converted
  * less, never wrongly.
  *
+ * Shell code (`!cmd`, `x = !cmd`, `%sx`, `%system`, `%%bash` / `%%sh` /
+ * `%%script bash` bodies) is converted by the launch-script rules of shell.ts at
+ * its offsets in the cell (ipython.ts finds it); `%env NAME=value` renames only
+ * the name. A `!` line IPython expands (`$name`, `{expr}`) is reported, not
+ * rewritten; what the shell analysis still flags is a `notebook/shell-magic`
+ * record. docs/kinds.md, Notebooks.
+ *
  * Records and analysis findings are on lines of the .ipynb file (the line of
  * the JSON string that holds the code line), so change_list.csv and
  * changes.patch agree; each message starts with `cell N, line L: ` (N counts
@@ -48,6 +55,7 @@ import type { EngineOptions, FileResult } from '../runner/convert-file';
 import type { KindConverter } from './index';
 import { encodeJsonString, JsonSyntaxError, member, scanJson, stringStyle, type JsonStringStyle, type JsonValue } from './json-text';
 import { neutralizeCell, type NeutralCell } from './ipython';
+import { envNameFindings, shellTextFindings, type ScriptContext, type ScriptFinding } from './shell';
 
 /** What follows each cell in the virtual module: ends the cell's last line, then a blank line. */
 const SEP = '\n\n';
@@ -55,6 +63,15 @@ const SEP = '\n\n';
 export const NOTEBOOK_PASS_ID = 'notebook';
 export const SHELL_MAGIC_RULE = 'notebook/shell-magic';
 export const UNCONVERTED_CELL_RULE = 'notebook/unconverted-cell';
+
+/**
+ * IPython substitutes `$name` and `{expr}` in a `!` line (and `%sx`, `%system`)
+ * from the Python namespace before the shell sees it (InteractiveShell.var_expand;
+ * `$$` is a plain `$`). The shell text of such a line depends on the kernel's
+ * variables, so nothing in it is rewritten: what the launch-script rules would
+ * change there is reported instead.
+ */
+const IPYTHON_EXPANSION = /(?<!\$)\$[A-Za-z_{]|\{[^{}]*\}/;
 
 type JsonString = JsonValue & { kind: 'string' };
 
@@ -199,7 +216,33 @@ function convertCells(rel: string, text: string, found: { index: number; source:
     return { ...r, startLine: s.line, endLine: Math.max(s.line, e.line), message: `${s.where}: ${r.message}` };
   };
 
-  // shell escapes that the shell analysis flags are reported, never rewritten
+  // shell code (`!` lines, `%%bash` bodies, `%env`): the launch-script rules of shell.ts
+  const ctx: ScriptContext = { rel, passIds: new Set(opts.passIds), ...(opts.project?.sources ? { sources: new Set(opts.project.sources) } : {}) };
+  const shell = shellCellEdits(cells, ctx, vLines);
+  const changes: ChangeRecord[] = [];
+  for (const { cell, f, expands } of shell.findings) {
+    const startLine = vLines.lineOf(cell.vStart + f.start);
+    const endLine = vLines.lineOf(cell.vStart + Math.max(f.start, f.end - 1));
+    if (f.edit && !expands) {
+      changes.push(mapRecord({ startLine, endLine, operation: 'MODIFY', message: f.message, passId: f.passId, ruleId: f.ruleId, safety: 'safe' }));
+    } else if (f.edit) {
+      manual.push(
+        mapRecord({
+          startLine,
+          endLine,
+          passId: f.passId,
+          ruleId: f.ruleId,
+          level: 'manual',
+          message: `${f.message}: not rewritten (IPython substitutes $name / {expr} in this line from Python variables first)`,
+          hint: 'if the name is the shell\'s (not a Python variable), make this change by hand',
+        }),
+      );
+    } else {
+      manual.push(mapRecord({ startLine, endLine, passId: f.passId, ruleId: f.ruleId, level: 'manual', message: f.message, ...(f.hint ? { hint: f.hint } : {}) }));
+    }
+  }
+
+  // what the shell analysis flags and the rules above do not handle is reported, never rewritten
   const shellLines: string[] = new Array(vLines.lineCount).fill('');
   for (const c of cells) {
     const first = vLines.lineOf(c.vStart) - 1;
@@ -208,6 +251,7 @@ function convertCells(rel: string, text: string, found: { index: number; source:
     });
   }
   for (const f of analyzeConfig(shellLines.join('\n'), 'shell')) {
+    if (shell.covered.some((c) => c.ruleId === f.ruleId && (c.subject === undefined || c.subject === f.subject) && c.startLine <= f.endLine && f.startLine <= c.endLine)) continue;
     manual.push(
       mapRecord({
         startLine: f.startLine,
@@ -216,7 +260,7 @@ function convertCells(rel: string, text: string, found: { index: number; source:
         ruleId: SHELL_MAGIC_RULE,
         level: 'manual',
         message: `shell command not converted: ${f.message}`,
-        hint: `notebook shell lines (!, %env, %%bash) are left as they are: ${f.hint}${f.equivalent ? ` (Ascend: ${f.equivalent})` : ''}`,
+        hint: `this notebook shell line was not converted: ${f.hint}${f.equivalent ? ` (Ascend: ${f.equivalent})` : ''}`,
       }),
     );
   }
@@ -246,7 +290,7 @@ function convertCells(rel: string, text: string, found: { index: number; source:
     const at = e.line ? ` (${locate(e.line).where})` : '';
     return withAnalysis(result(rel, 'failed', { reason: `the code cells do not parse together${at}; copied unchanged`, parsed: true, manual: sortRecords(manual) }));
   }
-  const changes: ChangeRecord[] = r.changes.map(mapRecord);
+  changes.push(...r.changes.map(mapRecord));
   manual.push(...r.manual.map(mapRecord));
   const base = {
     changes: sortRecords(changes),
@@ -256,9 +300,10 @@ function convertCells(rel: string, text: string, found: { index: number; source:
     parsed: true,
     ...(r.entry ? { entry: true } : {}),
   };
-  if (!r.changed) return withAnalysis(result(rel, 'unchanged', base));
+  const edits = r.changed ? cellEdits(cells, r.output, r.regions) : new Map<CodeCell, CellEdit[]>();
+  for (const [cell, list] of shell.edits) edits.set(cell, [...(edits.get(cell) ?? []), ...list].sort((a, b) => a.start - b.start || a.end - b.end));
+  if (edits.size === 0) return withAnalysis(result(rel, 'unchanged', base));
 
-  const edits = cellEdits(cells, r.output, r.regions);
   const style = stringStyle(text);
   const replacements: ({ start: number; end: number } & Encoded)[] = [];
   for (const [cell, list] of edits) {
@@ -295,6 +340,43 @@ function convertCells(rel: string, text: string, found: { index: number; source:
   out += text.slice(last);
   checkSameJsonOutsideSources(out);
   return withAnalysis(result(rel, 'changed', { ...base, output: Buffer.from(out, 'utf8'), diff: unifiedDiff(rel, text, out, { regions }) }));
+}
+
+/**
+ * The launch-script findings of every cell's shell code (offsets in the cell's
+ * text), the edits to make (none on a line IPython expands first), and what
+ * they cover of the shell analysis (on lines of the virtual module).
+ */
+function shellCellEdits(cells: CodeCell[], ctx: ScriptContext, vLines: LineIndex) {
+  const findings: { cell: CodeCell; f: ScriptFinding; expands: boolean }[] = [];
+  const edits = new Map<CodeCell, CellEdit[]>();
+  const covered: { ruleId: string; subject?: string; startLine: number; endLine: number }[] = [];
+  for (const cell of cells) {
+    // a Python cell that does not parse: where its `!` lines are is not sure (reported by the analysis below)
+    if (!cell.live && cell.neutral.cellMagic === undefined) continue;
+    const list: CellEdit[] = [];
+    for (const span of cell.neutral.commands) {
+      let found: ScriptFinding[];
+      let expands = false;
+      if (span.kind === 'env') {
+        // `%env NAME=value` is not shell syntax: only the name is renamed; a value IPython expands is not known
+        found = envNameFindings(span.start, span.end, span.name, IPYTHON_EXPANSION.test(span.value) ? null : span.value, ctx);
+      } else {
+        found = shellTextFindings(cell.text, ctx, span.start, span.end, span.captured).findings;
+        expands = span.expands && IPYTHON_EXPANSION.test(cell.text.slice(span.start, span.end));
+      }
+      for (const f of found) {
+        covered.push({ ...f.covers, startLine: vLines.lineOf(cell.vStart + f.start), endLine: vLines.lineOf(cell.vStart + Math.max(f.start, f.end - 1)) });
+        if (f.edit && !expands) {
+          if (list.length > 0 && list[list.length - 1].end > f.edit.start) continue; // one edit per span
+          list.push({ start: f.edit.start, end: f.edit.end, content: f.edit.content });
+        }
+        findings.push({ cell, f, expands });
+      }
+    }
+    if (list.length > 0) edits.set(cell, list);
+  }
+  return { findings, edits, covered };
 }
 
 /** Why a cell's (neutralized) text is not converted, or undefined when it is. */

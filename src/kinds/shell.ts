@@ -68,12 +68,43 @@ export const shellKind: KindConverter = {
   },
   convert(rel, bytes, opts) {
     return convertScript(rel, bytes, opts, 'shell', (text, ctx) => {
-      const scan = scanShell(text);
-      if (scan.error) return { findings: [], notes: [scanNote(text, scan)] };
-      return { findings: scriptFindings(scan, ctx), notes: [] };
+      const r = shellTextFindings(text, ctx);
+      return { findings: r.findings, notes: r.error ? [scanNote(text, r.scan)] : [] };
     });
   },
 };
+
+/**
+ * The launch-script rules on shell code `text[from, to)` (a whole script, a
+ * notebook's `!` line or `%%bash` body): rewrites (findings with `edit`) and
+ * reports, with offsets in `text`, sorted. Only the passes in `ctx.passIds`
+ * (cuda-device-to-npu, nccl-to-hccl) contribute. When the code cannot be read
+ * to the end (`error`), there are no findings. `captured`: the caller reads the
+ * whole output (a notebook's `x = !cmd`), as for a command inside `$(...)`.
+ */
+export function shellTextFindings(
+  text: string,
+  ctx: ScriptContext,
+  from = 0,
+  to = text.length,
+  captured = false,
+): { findings: ScriptFinding[]; error?: ShScan['error']; scan: ShScan } {
+  const scan = scanShell(text, from, to);
+  if (scan.error) return { findings: [], error: scan.error, scan };
+  if (captured) for (const c of scan.commands) c.captured = true;
+  return { findings: scriptFindings(scan, ctx), scan };
+}
+
+/**
+ * A variable set outside shell syntax (a notebook's `%env NAME=value`): the
+ * findings for its name at [start, end), by the same tables as in scripts.
+ * `value` is its static value, null when unknown.
+ */
+export function envNameFindings(start: number, end: number, name: string, value: string | null, ctx: ScriptContext): ScriptFinding[] {
+  const out: ScriptFinding[] = [];
+  envSite(start, end, name, value, ctx, out);
+  return out;
+}
 
 export function scanNote(text: string, scan: ShScan): EngineNote {
   const line = new LineIndex(text).lineOf(scan.error!.offset);
