@@ -3,11 +3,12 @@
  * manual list and patch; converting expected/ changes nothing; the patch applied
  * with `git apply -p1` to a copy of input/ gives expected/.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analysisFiles, convertSample, goldenRoot, GOLDEN_ANALYSIS_FILES, readTree, samples, type SampleRun } from '../scripts/golden';
+import { configParseErrors, nbformatErrors } from './python';
 
 const all = samples();
 
@@ -52,6 +53,20 @@ describe.each(all)('golden/%s', (sample) => {
   it('has no failed files and no engine errors', () => {
     expect(run.result.files.filter((f) => f.status === 'failed')).toEqual([]);
     expect(run.result.notes).toEqual([]);
+  });
+
+  it('every converted file of a kind beyond .py parses with its own tool (bash -n, nbformat, PyYAML / tomllib / json / configparser)', () => {
+    const changed = [...new Set(run.result.changes.map((c) => c.file))].filter((f) => !f.endsWith('.py'));
+    const kinds = new Map(run.result.files.map((f) => [f.rel, f.kind]));
+    const abs = (rel: string) => path.join(dir, 'expected', rel);
+    // the issue 13 sample converts one file of every kind, so this check is never vacuous there
+    if (sample === 'segment-launch') expect([...new Set(changed.map((f) => kinds.get(f)))].sort()).toEqual(['config', 'dockerfile', 'notebook', 'requirements', 'shell']);
+    const shell = changed.filter((f) => kinds.get(f) === 'shell');
+    for (const f of shell) expect({ f, bash: spawnSync('/bin/bash', ['-n', abs(f)], { encoding: 'utf8' }).stderr }).toEqual({ f, bash: '' });
+    expect(nbformatErrors(changed.filter((f) => kinds.get(f) === 'notebook').map(abs))).toEqual([]);
+    expect(configParseErrors(changed.filter((f) => kinds.get(f) === 'config').map(abs))).toEqual([]);
+    const reqs = changed.filter((f) => kinds.get(f) === 'requirements');
+    expect(configParseErrors(reqs.filter((f) => /\.(toml|cfg)$/.test(f)).map(abs))).toEqual([]);
   });
 
   it('changes nothing when run again on expected/', async () => {

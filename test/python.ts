@@ -99,3 +99,31 @@ export function nbformatErrors(files: string[]): { file: string; error: string }
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { file: string; error: string }[];
 }
+
+const CONFIG_CHECK = `
+import configparser, json, sys, tomllib, yaml
+bad = []
+for path in json.load(sys.stdin):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        if path.endswith((".yaml", ".yml")):
+            list(yaml.safe_load_all(data))
+        elif path.endswith(".toml"):
+            tomllib.loads(data.decode("utf-8"))
+        elif path.endswith(".json"):
+            json.loads(data)
+        else:
+            configparser.ConfigParser(interpolation=None).read_string(data.decode("utf-8"))
+    except Exception as e:
+        bad.append({"file": path, "error": f"{type(e).__name__}: {e}"})
+json.dump(bad, sys.stdout)
+`;
+
+/** YAML / TOML / JSON / INI files that Python's own readers (PyYAML, tomllib, json, configparser) reject (empty when all parse). */
+export function configParseErrors(files: string[]): { file: string; error: string }[] {
+  if (files.length === 0) return [];
+  const r = spawnSync(python(), ['-c', CONFIG_CHECK], { input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { file: string; error: string }[];
+}
