@@ -2,18 +2,11 @@
  * End to end: `ascendify analyze` and the analysis reports of `convert`, with the
  * built CLI on temporary trees, as a user (or CI) runs them.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { treeHash } from './tree-hash';
-
-const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli } from './cli-run';
 
 let tmp: string;
 beforeEach(() => {

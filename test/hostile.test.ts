@@ -12,15 +12,12 @@ import * as path from 'node:path';
 import { treeHash } from './tree-hash';
 import { main, type Io } from '../src/cli';
 import { LOCK_NAME } from '../src/runner/lock';
+import { BIN, cli as runCli } from './cli-run';
 
-const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
+const cli = (args: string[], opts: { cwd?: string } = {}) => runCli(args, opts.cwd);
+
 const TRAIN = 'import torch\n\n\ndef main():\n    torch.cuda.synchronize()\n\n\nif __name__ == "__main__":\n    main()\n';
 const CONVERTED = TRAIN.replace('import torch\n', 'import torch\nimport torch_npu\n').replace('torch.cuda', 'torch.npu');
-
-function cli(args: string[], opts: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 let tmp: string;
 beforeEach(() => {

@@ -127,3 +127,10 @@ export function configParseErrors(files: string[]): { file: string; error: strin
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { file: string; error: string }[];
 }
+
+/** A Python with torch (and torch.distributed): ASCENDIFY_TORCH_PYTHON, else Debian's python3-torch as /usr/bin/python3; undefined when none. */
+export function torchPython(): string | undefined {
+  return [process.env.ASCENDIFY_TORCH_PYTHON, '/usr/bin/python3']
+    .filter((p): p is string => !!p)
+    .find((p) => spawnSync(p, ['-c', 'import torch.distributed as d; assert d.is_available()'], { encoding: 'utf8' }).status === 0);
+}

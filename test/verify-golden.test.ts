@@ -9,26 +9,17 @@
  * Needs a Python with torch (Debian's python3-torch, which .ci/run installs);
  * without one these tests fail, they never skip.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cli } from './cli-run';
+import { torchPython } from './python';
 
 jest.setTimeout(240_000);
 
-const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
 const SAMPLE = path.join(__dirname, '..', 'golden', 'segment-launch');
 
-const PYTHON = [process.env.ASCENDIFY_TORCH_PYTHON, '/usr/bin/python3']
-  .filter((p): p is string => !!p)
-  .find((p) => spawnSync(p, ['-c', 'import torch.distributed as d; assert d.is_available()'], { encoding: 'utf8' }).status === 0);
-
-function cli(args: string[], cwd?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const v of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT']) delete env[v];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const PYTHON = torchPython();
 
 let tmp: string;
 beforeAll(() => {

@@ -10,22 +10,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cli } from './cli-run';
+import { torchPython } from './python';
 
 jest.setTimeout(180_000);
 
-const BIN = path.join(__dirname, '..', 'bin', 'ascendify.js');
 const FIXTURES = path.join(__dirname, 'fixtures', 'verify');
 
-const PYTHON = [process.env.ASCENDIFY_TORCH_PYTHON, '/usr/bin/python3']
-  .filter((p): p is string => !!p)
-  .find((p) => spawnSync(p, ['-c', 'import torch.distributed as d; assert d.is_available()'], { encoding: 'utf8' }).status === 0);
-
-function cli(args: string[], cwd?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const v of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT']) delete env[v];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const PYTHON = torchPython();
 
 interface Site {
   kind: string;

@@ -20,6 +20,7 @@
  * a `%%bash` / `%%sh` / `%%script bash` cell), '' elsewhere, so the shell
  * analysis (src/analysis/scripts.ts) can read it line for line.
  */
+import { lineAt, lineStarts } from './value-edits';
 
 export interface Magic {
   /** Offsets in the cell's text: [start, end) was replaced. */
@@ -57,14 +58,6 @@ export type ShellSpan =
 const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun']);
 const SHELL_CELL_MAGICS = new Set(['bash', 'sh']);
 
-const LINE_BREAK = /\r\n|\r|\n/g;
-
-/** Offsets of the start of each line. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (const m of text.matchAll(LINE_BREAK)) starts.push(m.index + m[0].length);
-  return starts;
-}
 
 /** End of the line content that starts at or contains `i` (before its line break). */
 function lineEnd(text: string, i: number): number {
@@ -113,16 +106,7 @@ export function neutralizeCell(src: string): NeutralCell {
   const chars = src.split(''); // UTF-16 code units: offsets stay the text's
   const starts = lineStarts(src);
   const shell = starts.map(() => '');
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number) => lineAt(starts, offset) - 1; // 0-based
   const magics: Magic[] = [];
   const commands: ShellSpan[] = [];
 

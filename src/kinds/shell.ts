@@ -25,6 +25,7 @@ import type { FileAnalysis } from '../analysis/types';
 import { CUDA_ENV_TWINS, ENV_NOTES, NCCL_ENV_TWINS, NCCL_ENV_VALUE_CHANGES, ncclNoTwinHint } from '../facts/env-vars';
 import { LineIndex } from '../python/source';
 import type { EngineOptions, FileResult } from '../runner/convert-file';
+import { resolveRel } from '../runner/project-index';
 import type { KindConverter } from './index';
 import { scanShell, type ShCommand, type ShScan, type ShWord } from './shell-lexer';
 
@@ -272,24 +273,13 @@ function resolveScript(script: Entry['script'], rel: string): string[] {
   for (const p of paths) {
     if (p.startsWith('/')) continue;
     for (const base of dir ? [dir, ''] : ['']) {
-      const n = normalize(base ? `${base}/${p}` : p);
+      const n = resolveRel(base, p);
       if (n) out.push(n);
     }
   }
   return out;
 }
 
-function normalize(p: string): string | undefined {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(s);
-  }
-  return parts.join('/');
-}
 
 const BACKEND_OPT = /^--(backend|dist-backend|dist_backend)(?:=(.*))?$/;
 const DEVICE_OPT = /^--device(?:=(.*))?$/;

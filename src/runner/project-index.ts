@@ -158,7 +158,7 @@ function normaliseRef(ref: string): string {
 }
 
 /** `dir` joined with a relative path (`..` resolved); null when it leaves the root or is absolute. */
-function resolveRel(dir: string, p: string): string | null {
+export function resolveRel(dir: string, p: string): string | null {
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return null;
   const parts = dir ? dir.split('/') : [];
   for (const part of p.split('/')) {
