@@ -110,6 +110,17 @@ describe('config values', () => {
     }
   });
 
+  it('reports, never edits, a device or backend that a YAML alias takes from an anchor', () => {
+    const input = 'base: &dev cuda\ncomm: &c nccl\ndevice: *dev\nbackend: *c\nother: *dev\n';
+    const r = convert(input, 'yaml');
+    expect(r.output).toBe(input);
+    expect(r.changes).toEqual([]);
+    expect(r.manual.map((m) => [m.startLine, m.ruleId, m.message])).toEqual([
+      [3, 'cuda-device-to-npu/config-device', 'device: *dev (= cuda) not converted: the value comes from a YAML anchor'],
+      [4, 'nccl-to-hccl/config-backend', 'backend: *c (= nccl) not converted: the value comes from a YAML anchor'],
+    ]);
+  });
+
   it('reports the GPU settings of accelerate / Lightning configs without rewriting them', () => {
     const input = 'distributed_type: MULTI_GPU\ngpu_ids: all\naccelerator: gpu\nmixed_precision: bf16\n';
     const r = convert(input, 'yaml');

@@ -43,6 +43,8 @@ export interface ValueSite {
   value: string;
   start: number;
   end: number;
+  /** A YAML alias (`device: *dev`): `value` is what its anchor holds; reported, never edited (the anchor may serve other keys). */
+  alias?: true;
 }
 
 /**
@@ -177,12 +179,22 @@ function yamlSites(text: string): ValueSite[] | null {
   const docs = Y.parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   const out: ValueSite[] = [];
+  const anchorKeys = new Map<unknown, string>(); // anchored scalar → the key it stands under
   for (const doc of list) {
     if (doc.errors.length > 0) return null;
     Y.visit(doc, {
       Pair(_key, pair) {
         const k = pair.key;
         const v = pair.value;
+        if (Y.isScalar(k) && typeof k.value === 'string' && Y.isAlias(v) && v.range) {
+          const target = v.resolve(doc);
+          // an anchor under a key of the same role is converted itself, and its aliases with it
+          const anchorKey = target ? anchorKeys.get(target) : undefined;
+          const sameRole = anchorKey !== undefined && (isDeviceKey(anchorKey) ? isDeviceKey(k.value) : isBackendKey(anchorKey) && isBackendKey(k.value));
+          if (Y.isScalar(target) && typeof target.value === 'string' && !sameRole) out.push({ key: k.value, value: target.value, start: v.range[0], end: v.range[1], alias: true });
+          return;
+        }
+        if (Y.isScalar(k) && typeof k.value === 'string' && Y.isScalar(v) && v.anchor) anchorKeys.set(v, k.value);
         if (!Y.isScalar(k) || !Y.isScalar(v) || typeof k.value !== 'string' || typeof v.value !== 'string' || !v.range) return;
         const [s, e] = v.range;
         const raw = text.slice(s, e);
@@ -378,6 +390,18 @@ export function convertConfigText(
       [passId, ruleId, npu] = [BACKEND_PASS, 'nccl-to-hccl/config-backend', 'hccl'];
     } else continue;
     const what = `${s.key}: ${s.value}`;
+    if (s.alias) {
+      manual.push({
+        startLine: line,
+        endLine: line,
+        passId,
+        ruleId,
+        level: 'manual',
+        message: `${s.key}: ${text.slice(s.start, s.end)} (= ${s.value}) not converted: the value comes from a YAML anchor`,
+        hint: `set the anchored value to ${npu} if every key that refers to it wants the NPU (torch_npu registers the ${ruleId === 'cuda-device-to-npu/config-device' ? 'npu device' : 'hccl backend'}), or give ${s.key} its own value`,
+      });
+      continue;
+    }
     if (read) {
       edits.push({ start: s.start, end: s.end, text: npu });
       changes.push({ startLine: line, endLine: line, operation: 'MODIFY', message: `${what} → ${npu}`, passId, ruleId, safety: 'safe' });
