@@ -81,8 +81,8 @@ export function analyzeRequirements(text: string): AnalysisFinding[] {
   return out;
 }
 
-/** `#` at the start of a line or after whitespace starts a comment (pip, TOML outside strings, YAML). */
-function stripHashComment(line: string): string {
+/** `#` at the start of a line or after whitespace starts a comment (pip, TOML outside strings, YAML; also src/kinds/requirements.ts). */
+export function stripHashComment(line: string): string {
   let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];

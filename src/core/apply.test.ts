@@ -1,4 +1,4 @@
-import { applyEdits, conflicts, OffsetMap, selectFixes } from './apply';
+import { applyEdits, conflicts, editRegions, OffsetMap, selectFixes } from './apply';
 import type { Edit, Finding } from './edit';
 import { rng } from '../testing/rng';
 
@@ -220,5 +220,26 @@ describe('applyEdits order and checks', () => {
   it('rejects overlapping edits and edits outside the text', () => {
     expect(() => applyEdits('abcdef', [{ start: 1, end: 4, content: 'x' }, { start: 3, end: 5, content: 'y' }])).toThrow(/overlaps/);
     expect(() => applyEdits('abc', [{ start: 2, end: 5, content: 'x' }])).toThrow(/outside/);
+  });
+});
+
+describe('editRegions', () => {
+  it('gives one region per edit in both texts, skips an edit that changes nothing, and shifts by a prefix', () => {
+    const text = 'a = cuda\nb = same\nc = nccl\n';
+    const edits = [
+      { start: 22, end: 26, content: 'hccl' }, // unsorted on purpose
+      { start: 4, end: 8, content: 'npu' },
+      { start: 13, end: 17, content: 'same' }, // no change
+    ];
+    const out = applyEdits(text, edits);
+    expect(out).toBe('a = npu\nb = same\nc = hccl\n');
+    const regions = editRegions(text, edits);
+    expect(regions).toEqual([
+      { os: 4, oe: 8, ns: 4, ne: 7 },
+      { os: 22, oe: 26, ns: 21, ne: 25 },
+    ]);
+    // outside the regions the two texts are the same
+    expect([text.slice(0, 4), text.slice(8, 22), text.slice(26)]).toEqual([out.slice(0, 4), out.slice(7, 21), out.slice(25)]);
+    expect(editRegions(text, edits, 1)).toEqual(regions.map((g) => ({ os: g.os + 1, oe: g.oe + 1, ns: g.ns + 1, ne: g.ne + 1 })));
   });
 });

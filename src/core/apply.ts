@@ -240,6 +240,23 @@ export interface ChangedRegion {
 }
 
 /**
+ * One region per edit of a single round (edits non-overlapping; sorted here),
+ * for a diff that marks only the edited lines: an edit whose content equals
+ * the text it replaces changes nothing and gets none. `shift` moves every
+ * region (a BOM kept outside the edited text).
+ */
+export function editRegions(text: string, edits: readonly Edit[], shift = 0): ChangedRegion[] {
+  const regions: ChangedRegion[] = [];
+  let delta = shift;
+  for (const e of [...edits].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    if (text.slice(e.start, e.end) === e.content) continue;
+    regions.push({ os: e.start + shift, oe: e.end + shift, ns: e.start + delta, ne: e.start + delta + e.content.length });
+    delta += e.content.length - (e.end - e.start);
+  }
+  return regions;
+}
+
+/**
  * Compose the regions changed so far (original ↔ current text) with one more
  * round of sorted, non-overlapping edits in the current text's coordinates:
  * the result maps the original to the text after the edits. One linear merge

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { PASSES } from '../../transforms';
 import { convertFile, type EngineOptions } from '../runner/convert-file';
 import { scanConfigRefs } from '../runner/project-index';
-import { applyTextEdits } from './value-edits';
+import { applyEdits } from '../core/apply';
 import { configFormat, convertConfigText, isBackendKey, isDeviceKey, MAX_YAML_CHARS, readByCode, refMatches, type ConfigFormat } from './config';
 
 const ALL = PASSES.map((p) => p.id);
@@ -15,7 +15,7 @@ const ALL = PASSES.map((p) => p.id);
 /** `read`: does code read the file (undefined: no repository facts); true unless given. */
 function convert(text: string, format: ConfigFormat, ...[read, passIds]: [read?: boolean | undefined, passIds?: readonly string[]]) {
   const r = convertConfigText(text, format, passIds ?? ALL, arguments.length > 2 ? read : true);
-  return { output: r ? applyTextEdits(text, r.edits) : text, changes: r?.changes ?? [], manual: r?.manual ?? [] };
+  return { output: r ? applyEdits(text, r.edits) : text, changes: r?.changes ?? [], manual: r?.manual ?? [] };
 }
 
 /** [name, format, input]: must come out byte for byte, with no change record. */

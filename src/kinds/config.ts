@@ -33,7 +33,8 @@ import type { AnalysisFinding } from '../analysis/types';
 import type { EngineOptions, FileResult } from '../runner/convert-file';
 import type { ProjectFacts } from '../runner/project-index';
 import type { KindConverter } from './index';
-import { decodeUtf8, lineAt, lineStarts, otherAnalysis, textResult, type TextEdit } from './value-edits';
+import type { Edit } from '../core/edit';
+import { decodeUtf8, lineAt, lineStarts, otherAnalysis, textResult } from './value-edits';
 
 export type ConfigFormat = 'yaml' | 'json' | 'toml' | 'ini';
 
@@ -362,8 +363,8 @@ export function convertConfigText(
   format: ConfigFormat,
   passIds: readonly string[],
   read: boolean | undefined,
-): { edits: TextEdit[]; changes: ChangeRecord[]; manual: ManualRecord[] } | null {
-  const edits: TextEdit[] = [];
+): { edits: Edit[]; changes: ChangeRecord[]; manual: ManualRecord[] } | null {
+  const edits: Edit[] = [];
   const changes: ChangeRecord[] = [];
   const manual: ManualRecord[] = [];
   if (!CONFIG_TRIGGER.test(text)) return { edits, changes, manual };
@@ -390,32 +391,22 @@ export function convertConfigText(
       [passId, ruleId, npu] = [BACKEND_PASS, 'nccl-to-hccl/config-backend', 'hccl'];
     } else continue;
     const what = `${s.key}: ${s.value}`;
+    const registers = ruleId === 'cuda-device-to-npu/config-device' ? 'npu device' : 'hccl backend';
+    const report = (message: string, hint: string) => manual.push({ startLine: line, endLine: line, passId, ruleId, level: 'manual', message, hint });
     if (s.alias) {
-      manual.push({
-        startLine: line,
-        endLine: line,
-        passId,
-        ruleId,
-        level: 'manual',
-        message: `${s.key}: ${text.slice(s.start, s.end)} (= ${s.value}) not converted: the value comes from a YAML anchor`,
-        hint: `set the anchored value to ${npu} if every key that refers to it wants the NPU (torch_npu registers the ${ruleId === 'cuda-device-to-npu/config-device' ? 'npu device' : 'hccl backend'}), or give ${s.key} its own value`,
-      });
-      continue;
-    }
-    if (read) {
-      edits.push({ start: s.start, end: s.end, text: npu });
+      report(
+        `${s.key}: ${text.slice(s.start, s.end)} (= ${s.value}) not converted: the value comes from a YAML anchor`,
+        `set the anchored value to ${npu} if every key that refers to it wants the NPU (torch_npu registers the ${registers}), or give ${s.key} its own value`,
+      );
+    } else if (read) {
+      edits.push({ start: s.start, end: s.end, content: npu });
       changes.push({ startLine: line, endLine: line, operation: 'MODIFY', message: `${what} → ${npu}`, passId, ruleId, safety: 'safe' });
     } else {
       const why = read === false ? 'no Python code of the repository names this file' : 'a single-file run cannot tell whether code reads this file';
-      manual.push({
-        startLine: line,
-        endLine: line,
-        passId,
-        ruleId,
-        level: 'manual',
-        message: `${what} not converted: ${why}`,
-        hint: `if this config is read by the converted code, set ${s.key} to ${npu} (torch_npu registers the ${ruleId === 'cuda-device-to-npu/config-device' ? 'npu device' : 'hccl backend'}); if another tool reads it, check that tool's NPU support`,
-      });
+      report(
+        `${what} not converted: ${why}`,
+        `if this config is read by the converted code, set ${s.key} to ${npu} (torch_npu registers the ${registers}); if another tool reads it, check that tool's NPU support`,
+      );
     }
   }
   return { edits, changes, manual };

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { PASSES } from '../../transforms';
 import { convertFile } from '../runner/convert-file';
-import { applyTextEdits } from './value-edits';
+import { applyEdits } from '../core/apply';
 import { convertRequirementsText, TORCH_NPU_RELEASES, torchNpuFor, torchSpecifier } from './requirements';
 
 const ALL = PASSES.map((p) => p.id);
@@ -15,7 +15,7 @@ type Format = 'requirements' | 'setup-cfg' | 'pyproject';
 
 function convert(text: string, format: Format, passIds: readonly string[] = ALL) {
   const r = convertRequirementsText(text, format, passIds);
-  return { output: applyTextEdits(text, r.edits), changes: r.changes, manual: r.manual };
+  return { output: applyEdits(text, r.edits), changes: r.changes, manual: r.manual };
 }
 
 const hint = (v: string) => `# ascendify: on Ascend also install torch-npu==${v}.* (the torch_npu release for torch ${v}; see Ascend/pytorch)`;

@@ -28,11 +28,12 @@
  */
 import type { ChangeRecord, ManualRecord } from '../core/pipeline';
 import { otherKinds } from '../analysis/analyze-file';
-import { requirementName } from '../analysis/deps';
+import { requirementName, stripHashComment } from '../analysis/deps';
 import { normaliseDist } from '../analysis/facts/third-party';
 import type { EngineOptions, FileResult } from '../runner/convert-file';
 import type { KindConverter } from './index';
-import { decodeUtf8, eolOf, lineStarts, otherAnalysis, textResult, type TextEdit } from './value-edits';
+import type { Edit } from '../core/edit';
+import { decodeUtf8, eolOf, lineStarts, otherAnalysis, textResult } from './value-edits';
 
 /**
  * torch versions with a torch_npu release; torch_npu's version starts with the
@@ -189,19 +190,6 @@ function linesOf(text: string): Line[] {
   });
 }
 
-/** `#` at a line start or after whitespace starts a comment (pip, TOML outside strings). */
-function cutComment(line: string): string {
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
-  }
-  return line;
-}
-
 type DepsFormat = 'requirements' | 'setup-cfg' | 'pyproject';
 
 /** Every requirement of the file (torch and the rest): what it says and its last line. */
@@ -211,8 +199,8 @@ function declarations(lines: Line[], format: DepsFormat): TorchDecl[] {
   if (format === 'requirements') {
     for (let i = 0; i < lines.length; i++) {
       const first = lines[i];
-      let logical = cutComment(first.text);
-      while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + cutComment(lines[++i].text);
+      let logical = stripHashComment(first.text);
+      while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, ' ') + stripHashComment(lines[++i].text);
       if (requirementName(logical)) out.push({ requirement: logical.trim(), line: lines[i].no, lineEnd: lines[i].end, indent: indentOf(first) });
     }
     return out;
@@ -246,7 +234,7 @@ function declarations(lines: Line[], format: DepsFormat): TorchDecl[] {
   let section = '';
   let inArray = false;
   for (const l of lines) {
-    const code = cutComment(l.text);
+    const code = stripHashComment(l.text);
     const sec = /^\s*\[\[?([^\]]+)\]\]?\s*$/.exec(code);
     if (sec) {
       section = sec[1].trim();
@@ -282,8 +270,8 @@ function depsFormat(rel: string): DepsFormat | undefined {
 }
 
 /** The edits and records for one dependency file's text. */
-export function convertRequirementsText(text: string, format: DepsFormat, passIds: readonly string[]): { edits: TextEdit[]; changes: ChangeRecord[]; manual: ManualRecord[] } {
-  const edits: TextEdit[] = [];
+export function convertRequirementsText(text: string, format: DepsFormat, passIds: readonly string[]): { edits: Edit[]; changes: ChangeRecord[]; manual: ManualRecord[] } {
+  const edits: Edit[] = [];
   const changes: ChangeRecord[] = [];
   const manual: ManualRecord[] = [];
   if (!passIds.includes(PASS_ID) || !/torch/i.test(text)) return { edits, changes, manual };
@@ -304,7 +292,7 @@ export function convertRequirementsText(text: string, format: DepsFormat, passId
       continue;
     }
     const comment = `# ascendify: on Ascend also install torch-npu==${found.version}.* (the torch_npu release for torch ${found.version}; see Ascend/pytorch)`;
-    edits.push({ start: d.lineEnd, end: d.lineEnd, text: `${eol}${d.indent}${comment}` });
+    edits.push({ start: d.lineEnd, end: d.lineEnd, content: `${eol}${d.indent}${comment}` });
     changes.push({ startLine: d.line, endLine: d.line, operation: 'INSERT', message: comment, passId: PASS_ID, ruleId: RULE_ID, safety: 'safe' });
   }
   return { edits, changes, manual };

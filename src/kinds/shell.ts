@@ -16,7 +16,7 @@
  * any command (echo / printf messages included); `$VAR` reads are renamed
  * wherever the shell expands them.
  */
-import { applyEdits, type ChangedRegion } from '../core/apply';
+import { applyEdits, editRegions } from '../core/apply';
 import { unifiedDiff } from '../core/diff';
 import type { Edit } from '../core/edit';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
@@ -411,12 +411,7 @@ export function convertScript(
   const result: FileResult = { ...base, changes, manual, notes, parsed: true, ...(analysis ? { analysis } : {}), ...(latin1 ? { encoding: 'latin_1' } : {}) };
   if (edits.length === 0) return result;
   const output = applyEdits(text, edits);
-  const regions: ChangedRegion[] = [];
-  let delta = 0;
-  for (const e of edits) {
-    regions.push({ os: e.start, oe: e.end, ns: e.start + delta, ne: e.start + delta + e.content.length });
-    delta += e.content.length - (e.end - e.start);
-  }
+  const regions = editRegions(text, edits);
   return {
     ...result,
     status: 'changed',

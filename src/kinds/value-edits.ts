@@ -5,18 +5,12 @@
  * FileResult with its diff, records and analysis.
  */
 import { unifiedDiff } from '../core/diff';
-import type { ChangedRegion } from '../core/apply';
+import { applyEdits, editRegions } from '../core/apply';
+import type { Edit } from '../core/edit';
 import type { ChangeRecord, ManualRecord } from '../core/pipeline';
 import type { AnalysisFinding, FileAnalysis } from '../analysis/types';
 import { analyzeOtherFile } from '../analysis/analyze-file';
 import type { EngineOptions, FileResult } from '../runner/convert-file';
-
-export interface TextEdit {
-  /** Offsets in the decoded text (without the BOM). */
-  start: number;
-  end: number;
-  text: string;
-}
 
 export interface DecodedText {
   text: string;
@@ -69,19 +63,6 @@ export function eolOf(text: string): string {
   return m ? m[0] : '\n';
 }
 
-/** Apply non-overlapping edits. */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const e of sorted) {
-    if (e.start < at) throw new Error('overlapping edits');
-    out += text.slice(at, e.start) + e.text;
-    at = e.end;
-  }
-  return out + text.slice(at);
-}
-
 /**
  * The analysis of the file (analyzeOtherFile, when the run analyses), minus
  * the findings that one of our records says better: `drop` answers for each.
@@ -92,15 +73,11 @@ export function otherAnalysis(rel: string, bytes: Uint8Array, opts: EngineOption
   return { ...a, findings: a.findings.filter((f) => !drop(f)) };
 }
 
-function text(decoded: DecodedText, e: TextEdit): string {
-  return decoded.text.slice(e.start, e.end);
-}
-
-/** The FileResult of a text file and the edits made to it. */
+/** The FileResult of a text file and the edits made to it (offsets in the decoded text, without the BOM). */
 export function textResult(
   rel: string,
   decoded: DecodedText,
-  edits: readonly TextEdit[],
+  edits: readonly Edit[],
   records: { changes: ChangeRecord[]; manual: ManualRecord[] },
   analysis: FileAnalysis | undefined,
 ): FileResult {
@@ -114,17 +91,11 @@ export function textResult(
     parsed: true,
     ...(analysis ? { analysis } : {}),
   };
-  const output = applyTextEdits(decoded.text, edits);
+  const output = applyEdits(decoded.text, edits);
   if (edits.length === 0 || output === decoded.text) return { ...base, status: 'unchanged', diff: '' };
   const bom = decoded.bom ? '\ufeff' : '';
   // one region per edit, in the texts with the BOM: the diff shows only the edited lines as changed
-  const regions: ChangedRegion[] = [];
-  let shift = bom.length;
-  for (const e of [...edits].sort((a, b) => a.start - b.start)) {
-    if (text(decoded, e) === e.text) continue;
-    regions.push({ os: e.start + bom.length, oe: e.end + bom.length, ns: e.start + shift, ne: e.start + shift + e.text.length });
-    shift += e.text.length - (e.end - e.start);
-  }
+  const regions = editRegions(decoded.text, edits, bom.length);
   return {
     ...base,
     status: 'changed',
