@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { parse, reparse, type TextEdit, type Tree } from '../src/python/parser';
+import { MirrorTree } from '../src/python/mirror';
 import { applyEdits } from '../src/core/apply';
 import { pyFiles } from './python';
 
@@ -19,9 +20,20 @@ const ROOT = path.join(__dirname, '..');
 const reference = new Parser();
 reference.setLanguage(Python as unknown as Parser.Language);
 
-/** Every node of the tree, in order: type, offsets, points. */
-function dump(tree: Tree): string[] {
+/** Every node of the tree, in order: type, offsets, points (the mirror the engine reads, or the binding's tree). */
+function dump(tree: Tree | Parser.Tree): string[] {
   const out: string[] = [];
+  if (tree instanceof MirrorTree) {
+    const c = tree.rootNode.walk();
+    for (;;) {
+      const n = c.currentNode;
+      const { row: r1, column: c1 } = n.startPosition;
+      const { row: r2, column: c2 } = n.endPosition;
+      out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${r1}:${c1}-${r2}:${c2}`);
+      if (c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) if (!c.gotoParent()) return out;
+    }
+  }
   const c = tree.walk();
   for (;;) {
     const { row: r1, column: c1 } = c.startPosition;

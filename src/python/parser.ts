@@ -4,10 +4,11 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
-import { fastNodeClasses, tuneBinding } from './binding';
+import { MirrorTree, setNodeTypeInfo, type SyntaxNode as MirrorNode } from './mirror';
 
-export type SyntaxNode = Parser.SyntaxNode;
-export type Tree = Parser.Tree;
+/** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
+export type SyntaxNode = MirrorNode;
+export type Tree = MirrorTree;
 export type QueryCapture = Parser.QueryCapture;
 export type QueryMatch = Parser.QueryMatch;
 
@@ -16,10 +17,9 @@ const queries = new Map<string, Parser.Query>();
 
 function getParser(): Parser {
   if (!parser) {
-    tuneBinding(Python as unknown as Parser.Language);
     parser = new Parser();
     parser.setLanguage(Python as unknown as Parser.Language);
-    fastNodeClasses(Python as unknown as Parser.Language);
+    setNodeTypeInfo((Python as unknown as { nodeTypeInfo?: [] }).nodeTypeInfo);
   }
   return parser;
 }
@@ -81,16 +81,6 @@ function lexable(text: string): string {
 const LONE_CR = /\r(?!\n)/;
 const LONE_CR_G = /\r(?!\n)/g;
 
-/**
- * Node texts come from the string the tree was parsed from (`tree.input` of
- * the node binding): point it back at the original text, so that a node's
- * text keeps its '\r' line endings when a pass copies it into a fix.
- */
-function withText(tree: Tree, text: string, parsed: string): Tree {
-  if (parsed !== text) (tree as unknown as { input: string }).input = text;
-  return tree;
-}
-
 /** Parse Python source text (without BOM). */
 export function parse(text: string): Tree {
   if (last && last.text === text) return last.tree;
@@ -98,7 +88,9 @@ export function parse(text: string): Tree {
   // tree-sitter's node binding reads a JS string in chunks; a larger buffer
   // makes big files cheaper to hand over.
   const input = lexable(text);
-  const tree = withText(getParser().parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) }), text, input);
+  const native = getParser().parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  // node texts are cut from the original text (its '\r' line endings kept), rows counted in `input`
+  const tree = new MirrorTree(native, text, input);
   last = { text, tree };
   return tree;
 }
@@ -122,6 +114,7 @@ export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boole
 export function dropTree(tree: Tree, text: string): void {
   if (last?.tree === tree) last = undefined;
   releaseTree(tree);
+  tree.releaseNative();
   if (text.length >= COLLECT_TREE_CHARS) spentLargeTree = true;
 }
 
@@ -154,10 +147,13 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   const oldInput = lexable(oldText);
   const newInput = lexable(newText);
   const fresh = parsesAfresh(oldText, edits);
-  if (!fresh) oldTree.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
+  const old = oldTree.native;
+  if (!old) throw new Error('reparse: the old tree was released');
+  oldTree.releaseNative(); // edited into the new text's: no use for anything else
+  if (!fresh) old.edit(treeEdit(oldInput, first, oldEnd, newInput.slice(first, oldEnd + delta)));
   charsParsed += newText.length;
   const opts = { bufferSize: Math.max(newText.length + 1, 32 * 1024) };
-  const tree = withText(getParser().parse(newInput, fresh ? undefined : oldTree, opts), newText, newInput);
+  const tree = new MirrorTree(getParser().parse(newInput, fresh ? undefined : old, opts), newText, newInput);
   last = { text: newText, tree };
   return tree;
 }
@@ -206,8 +202,8 @@ export interface SyntaxErrors {
 
 /** Count ERROR and MISSING nodes (cheap when the tree has none). */
 export function syntaxErrors(tree: Tree): SyntaxErrors {
+  if (!tree.hasError) return { count: 0 };
   const root = tree.rootNode;
-  if (!root.hasError) return { count: 0 };
   let count = 0;
   let firstLine: number | undefined;
   const cursor = root.walk();

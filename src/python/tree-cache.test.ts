@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, query } from './parser';
-import { INDEXED_TYPES, nodesOfType, perTree, releaseTree, releaseTrees } from './tree-cache';
+import { INDEXED_TYPES, nodesOfType, perTree, releaseTree, releaseTrees, type IndexedType } from './tree-cache';
+import type { SyntaxNode } from './parser';
 import { pyFiles } from '../../test/python';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -13,9 +14,10 @@ describe('nodesOfType', () => {
   it.each(INDEXED_TYPES.map((t) => [t]))('%s: the nodes a query for the type captures, in the same order', (type) => {
     let found = 0;
     for (const file of files) {
-      const root = parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).rootNode;
+      const tree = parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+      const root = tree.rootNode;
       const viaQuery = query(`(${type}) @x`)
-        .captures(root)
+        .captures(tree.native!.rootNode) // the binding's tree, which the mirror copies
         .map((c) => `${c.node.startIndex}-${c.node.endIndex}`);
       const viaIndex = nodesOfType(root, type).map((n) => `${n.type}:${n.startIndex}-${n.endIndex}`);
       expect({ file, nodes: viaIndex }).toEqual({ file, nodes: viaQuery.map((r) => `${type}:${r}`) });
@@ -27,6 +29,24 @@ describe('nodesOfType', () => {
   it('refuses a subtree (the index is of whole trees)', () => {
     const root = parse('f(x)\n').rootNode;
     expect(() => nodesOfType(root.namedChildren[0], 'call')).toThrow(/root node/);
+  });
+});
+
+describe('nodesOfType, whatever order the types are asked in', () => {
+  it('gives the same lists asked first, second or last', () => {
+    const file = pyFiles(path.join(ROOT, 'golden')).find((f) => /train/.test(f)) ?? pyFiles(path.join(ROOT, 'golden'))[0];
+    const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const show = (ns: readonly SyntaxNode[]) => ns.map((n) => `${n.type}:${n.startIndex}-${n.endIndex}`);
+    const orders: (readonly IndexedType[])[] = [INDEXED_TYPES, [...INDEXED_TYPES].reverse(), ['string', 'call', ...INDEXED_TYPES.filter((t) => t !== 'string' && t !== 'call')]];
+    const results = orders.map((order) => {
+      releaseTrees();
+      const root = parse(text + ' '.repeat(orders.indexOf(order))).rootNode; // a new tree each time
+      const lists = new Map(order.map((t) => [t, show(nodesOfType(root, t))]));
+      return INDEXED_TYPES.map((t) => lists.get(t));
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[0].find((l) => l!.length > 0)).toBeDefined();
   });
 });
 
