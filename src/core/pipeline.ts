@@ -186,10 +186,12 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
       // The edits span most of the file: a fresh parse, which does not need the
       // old tree. Let it go first, so that a large file holds one full tree at
       // a time, not two (tree-sitter's take ~50 bytes per character).
+      // (its JS copy stays: the new copy takes the statements no edit touched)
+      const old = tree;
       dropTree(tree, text);
       tree = undefined;
       collectSpentTrees();
-      nextTree = parse(next);
+      nextTree = parse(next, { old, edits: sel.edits });
     } else {
       nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
     }

@@ -129,6 +129,7 @@ const EDGE_CASES: Record<string, string> = {
   'error node': 'import torch\nx = (\ny = torch.cuda.is_available()\n',
   'missing node': 'def f(x:\n    return x\nprint(f(1)\n',
   'error at start': ') x = 1\nimport os\n',
+  'an error no visible node shows': 'x = [1,\n     2] y = 3\nz = 4\n',
   'deep nesting': 'x = ' + '('.repeat(200) + '1' + ')'.repeat(200) + '\n',
   'lambda and keyword tokens': 'f = lambda x: x if x else (lambda: None)\nasync def g():\n    await h()\n    async with a as b:\n        yield\n',
   'decorators and strings': '@torch.no_grad()\ndef f(a, *b, c=1, **d) -> "T":\n    """doc"""\n    return rb"\\x00" + u"x" + """a\n b"""\n',
@@ -177,6 +178,41 @@ describe('the JS mirror of a tree answers as the binding does', () => {
     const inner = newTree.rootNode.descendantsOfType('call')[1];
     expect([inner.text, inner.startIndex, inner.parent!.type]).toEqual(['x.cuda()', 42, 'argument_list']);
     expect(newTree.rootNode.id).not.toBe(tree.rootNode.id); // ids are unique across trees
+    releaseTrees();
+  });
+
+  it.each([
+    ['an edit inside one statement', 'import torch\nx = a.cuda()\ny = 2\n\ndef f(v):\n    return v\n', [{ start: 17, end: 21, content: 'npu' }]],
+    ['lines inserted at the top', 'import os\nimport torch\n\nclass A:\n    def f(self):\n        return 1\n', [{ start: 0, end: 0, content: 'import torch_npu\nimport sys\n' }]],
+    ['a statement removed', 'a = 1\nb = 2\nc = (3,\n     4)\n', [{ start: 6, end: 12, content: '' }]],
+    ['a decorator made of a statement', 'x = 1\ndef f():\n    pass\n', [{ start: 0, end: 5, content: '@d' }]],
+    ['an else that joins the previous if', 'if a:\n    pass\nx = 1\nelse_ = 2\n', [{ start: 15, end: 21, content: 'else:\n    y = 1' }]],
+    ['a bracket opened (the result has an error)', 'a = 1\nb = 2\nc = 3\n', [{ start: 6, end: 7, content: '("' }]],
+    ['a block dedented into the top level', 'def f():\n    x = 1\n    y = 2\nz = 3\n', [{ start: 19, end: 23, content: '' }]],
+    ['a statement joined to the previous line', 'x = [1,\n     2]\ny = 3\nz = 4\n', [{ start: 15, end: 16, content: ' ' }]],
+  ] as const)('a reparse after %s: the copy that reuses the old one answers as the binding does', (label, text, edits) => {
+    const tree = parse(text);
+    expect(tree.rootNode.type).toBe('module'); // copied: the next copy may reuse it
+    let next: string = text;
+    for (const e of [...edits].reverse()) next = next.slice(0, e.start) + e.content + next.slice(e.end);
+    const newTree = reparse(tree, text, edits, next);
+    const mismatches: string[] = [];
+    compareTree(label, newTree, mismatches);
+    expect(mismatches).toEqual([]);
+    // and the same shape as a fresh parse of the new text
+    const shape = (t: Tree) => {
+      const out: string[] = [];
+      const c = t.rootNode.walk();
+      for (;;) {
+        const n = c.currentNode;
+        out.push(`${n.type}:${n.startIndex}-${n.endIndex}:${n.parent?.type}:${n.isNamed}:${n.hasError}:${n.parent ? n.parent.children.findIndex((x) => x.id === n.id) : -1}`);
+        if (c.gotoFirstChild()) continue;
+        while (!c.gotoNextSibling()) if (!c.gotoParent()) return out;
+      }
+    };
+    const reused = shape(newTree);
+    releaseTrees(); // the parser forgets its last tree: the next parse is fresh
+    expect(reused).toEqual(shape(parse(next)));
     releaseTrees();
   });
 

@@ -24,6 +24,13 @@
  */
 import type Parser = require('tree-sitter');
 
+/** A replacement of `[start, end)` of a text by `content` (parser.ts `TextEdit`). */
+interface Replacement {
+  start: number;
+  end: number;
+  content: string;
+}
+
 export interface Point {
   row: number;
   column: number;
@@ -92,10 +99,55 @@ export class MirrorTree {
   private lineStarts?: number[];
   private nativeHasError: boolean | undefined;
 
-  constructor(native: Parser.Tree, input: string, lexed: string) {
+  /** The copy of the tree this one was parsed from, and the edits between them (see `reusable`). */
+  private reuse: { old: MirrorTree; edits: readonly Replacement[] } | undefined;
+
+  /**
+   * `from`: the tree of the text before `edits` (sorted, non-overlapping) made
+   * this tree's text; if it was copied, its unchanged top-level statements are
+   * copied from it instead of walked again.
+   */
+  constructor(native: Parser.Tree, input: string, lexed: string, from?: { old: MirrorTree; edits: readonly Replacement[] }) {
     this.nativeTree = native;
     this.input = input;
     this.lexed = lexed;
+    if (from?.old.built) this.reuse = from;
+  }
+
+  /**
+   * The old tree's statements (children of the module or of a block) that no
+   * edit touches, by their start in this tree's text. Without errors in either
+   * tree, a statement with the same text at a statement's place parses to the
+   * same subtree: it starts a logical line (or follows a `;`), with no bracket
+   * open, so nothing before it changes how it is read. These are the subtrees
+   * tree-sitter's incremental parse reuses; each copy is still checked against
+   * the new tree (same symbol, same place, same length) before it is taken.
+   * `mirror.test.ts` and test/reparse.test.ts compare such copies with fresh parses.
+   */
+  private reusable(): { old: MirrorTree; found: Map<number, number> } | undefined {
+    const r = this.reuse;
+    this.reuse = undefined; // the old copy is not kept past this build
+    if (!r || (r.old.flags[0] & HAS_ERROR) !== 0) return undefined;
+    const { old, edits } = r;
+    const holders = statementHolders();
+    const found = new Map<number, number>();
+    let k = 0;
+    let delta = 0;
+    for (let c = 1, end = old.count; c < end; ) {
+      const s = old.starts[c];
+      while (k < edits.length && edits[k].end <= s) {
+        delta += edits[k].content.length - (edits[k].end - edits[k].start);
+        k++;
+      }
+      const unchanged = k === edits.length || edits[k].start >= old.ends[c];
+      if (unchanged && holders[old.symbols[old.parents[c]]] === 1) {
+        if (!found.has(s + delta)) found.set(s + delta, c);
+        c = old.subtreeEnds[c]; // its inner statements come with it
+      } else {
+        c++;
+      }
+    }
+    return found.size > 0 ? { old, found } : undefined;
   }
 
   /** The binding's tree, for an incremental parse; undefined once let go. */
@@ -188,6 +240,8 @@ export class MirrorTree {
     const native = this.nativeTree;
     if (!native) throw new Error('mirror: the tree was released before it was read');
     const hasError = this.hasError;
+    const reuse = hasError ? (this.reuse = undefined) : this.reusable();
+    const holding = reuse ? statementHolders() : undefined;
     let cap = Math.max(64, this.input.length >> 1);
     let symbols = new Uint16Array(cap);
     let flags = new Uint8Array(cap);
@@ -234,7 +288,28 @@ export class MirrorTree {
         if (field !== 0 && fieldNames[field] === undefined) learnField(field, cursor);
         fields[i] = field;
       }
-      if (cursor.gotoFirstChild()) {
+      const same = reuse && depth > 0 && holding![symbols[path[depth - 1]]] === 1 ? reuse.found.get(starts[i]) : undefined;
+      if (same !== undefined && reuse!.old.symbols[same] === symbol && reuse!.old.ends[same] - reuse!.old.starts[same] === ends[i] - starts[i]) {
+        // an unchanged top-level statement: its subtree is copied, shifted
+        const o = reuse!.old;
+        const size = o.subtreeEnds[same] - same;
+        while (i + size > cap) grow();
+        const field = fields[i];
+        symbols.set(o.symbols.subarray(same, same + size), i);
+        flags.set(o.flags.subarray(same, same + size), i);
+        fields.set(o.fields.subarray(same, same + size), i);
+        const shift = starts[i] - o.starts[same];
+        const move = i - same;
+        for (let j = same, at = i; j < same + size; j++, at++) {
+          starts[at] = o.starts[j] + shift;
+          ends[at] = o.ends[j] + shift;
+          parents[at] = o.parents[j] + move;
+          subtreeEnds[at] = o.subtreeEnds[j] + move;
+        }
+        parents[i] = path[depth - 1];
+        fields[i] = field;
+        n = i + size;
+      } else if (cursor.gotoFirstChild()) {
         if (depth === path.length) {
           const p = new Int32Array(depth * 2);
           p.set(path);
@@ -243,8 +318,9 @@ export class MirrorTree {
         path[depth++] = i;
         askField = childFields[symbol] === 2;
         continue;
+      } else {
+        subtreeEnds[i] = n;
       }
-      subtreeEnds[i] = n;
       let done = false;
       for (;;) {
         if (depth === 0) {
@@ -259,10 +335,26 @@ export class MirrorTree {
       askField = childFields[symbols[path[depth - 1]]] === 2;
     }
     if (hasError) {
-      // an ERROR or MISSING node has an error, and so has every ancestor of one
-      for (let i = n - 1; i >= 0; i--) {
-        if (symbols[i] === ERROR_SYMBOL || (flags[i] & MISSING) !== 0) flags[i] |= HAS_ERROR;
-        if (i > 0 && (flags[i] & HAS_ERROR) !== 0) flags[parents[i]] |= HAS_ERROR;
+      // which nodes have an error: asked of the binding along the paths that do
+      // (an ERROR or MISSING node may be hidden, so it cannot be inferred from
+      // the visible nodes); a subtree without one is skipped
+      const c = native.walk();
+      for (let i = 0; ; ) {
+        const has = c.currentNode.hasError;
+        if (has) flags[i] |= HAS_ERROR;
+        if (has && c.gotoFirstChild()) {
+          i++;
+          continue;
+        }
+        i = subtreeEnds[i]; // the next node in document order
+        let more = true;
+        while (!c.gotoNextSibling()) {
+          if (!c.gotoParent()) {
+            more = false;
+            break;
+          }
+        }
+        if (!more) break;
       }
     }
     this.count = n;
@@ -290,6 +382,18 @@ function learnSymbol(symbol: number, cursor: Parser.TreeCursor): void {
   // only a named type listed without fields is known to have no field on its children
   childFields[symbol] = fieldless && namedSymbol[symbol] && fieldless.has(name) ? 1 : 2;
 }
+
+/** 1 for the symbols whose children are statements (module, block). */
+function statementHolders(): Uint8Array {
+  if (!holders || holdersVersion !== symbolsVersion) {
+    holders = new Uint8Array(ERROR_SYMBOL + 1);
+    for (const name of ['module', 'block']) for (const sym of symbolsByName.get(name) ?? []) holders[sym] = 1;
+    holdersVersion = symbolsVersion;
+  }
+  return holders;
+}
+let holders: Uint8Array | undefined;
+let holdersVersion = -1;
 
 function learnField(field: number, cursor: Parser.TreeCursor): void {
   const name = (cursor as unknown as { currentFieldName: string | undefined }).currentFieldName ?? '';
