@@ -34,6 +34,21 @@ function regexPass(
 }
 
 describe('convertSource', () => {
+  it('keeps every record of a file with more records than a call can take as arguments', () => {
+    // 140k manual records and 140k changes: records were once added with push(...all),
+    // which overflows the stack above ~120k and failed the file as an internal error
+    const n = 140_000;
+    const text = 'a = old\nb = keep\n'.repeat(n);
+    const r = convertSource(text, {
+      passes: [regexPass('fix', /old/, () => 'new'), regexPass('hand', /keep/, () => null, { manual: true })],
+    });
+    expect(r.changes).toHaveLength(n);
+    expect(r.manual).toHaveLength(n);
+    expect(r.manual[n - 1]).toEqual({ startLine: 2 * n, endLine: 2 * n, passId: 'hand', ruleId: 'hand', level: 'manual', message: 'hand: keep', hint: 'do it by hand' });
+    expect(r.changes[n - 1]).toMatchObject({ startLine: 2 * n - 1, endLine: 2 * n - 1, operation: 'MODIFY', passId: 'fix' });
+    expect(r.output).toBe('a = new\nb = keep\n'.repeat(n));
+  });
+
   it('applies non-overlapping fixes and records lines of the input', () => {
     const p = regexPass('p', /foo/, () => 'bar');
     const r = convertSource('a = foo\nb = 1\nc = foo(foo)\n', { passes: [p] });

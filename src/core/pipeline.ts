@@ -3,7 +3,7 @@
  * re-parse, repeat to a fixpoint (bounded), revert what breaks syntax, add the
  * requested imports, and describe every change in the input's coordinates.
  */
-import { collectSpentTrees, dropTree, parse, parsesAfresh, reparse, syntaxErrors, type Tree } from '../python/parser';
+import { dropTree, parse, parsesAfresh, reparse, syntaxErrors, type Tree } from '../python/parser';
 import { errorRegions, regionsWithin, shiftRegions, tolerableRegions, touchesRegion, type ErrorRegion } from '../python/error-regions';
 import { Bindings, type StarExport } from '../python/bindings';
 import { isEntryFile } from '../python/nodes';
@@ -184,13 +184,10 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     let nextTree: Tree;
     if (parsesAfresh(text, sel.edits)) {
       // The edits span most of the file: a fresh parse, which does not need the
-      // old tree. Let it go first, so that a large file holds one full tree at
-      // a time, not two (tree-sitter's take ~50 bytes per character).
-      // (its JS copy stays: the new copy takes the statements no edit touched)
+      // old tree (its JS copy stays: the new copy takes the statements no edit touched)
       const old = tree;
-      dropTree(tree, text);
+      dropTree(tree);
       tree = undefined;
-      collectSpentTrees();
       nextTree = parse(next, { old, edits: sel.edits });
     } else {
       nextTree = reparse(tree, text, sel.edits, next); // `tree` is spent: it now describes `next`
@@ -212,8 +209,10 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     collect();
     for (const f of sel.accepted) {
       if (f.fix!.edits.length === 0) continue;
+      const { startLine, endLine } = lineRange(f.start, f.end); // no spread: 265k records on a dense file
       changes.push({
-        ...lineRange(f.start, f.end),
+        startLine,
+        endLine,
         operation: operationOf(f.fix!),
         message: f.message,
         passId: f.passId,
@@ -227,22 +226,25 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     text = next;
     tree = nextTree;
     rounds++;
-    collectSpentTrees(); // no node of the previous tree is held past this point
   }
 
   // Whatever is left without an applied fix is for the user.
   const manual: ManualRecord[] = regionRecords(inputRegions);
-  manual.push(...findings
-    .filter((f) => !f.fix || (f.fix.safety === 'unsafe' && !options.unsafe))
-    .filter((f) => !f.fix || f.fix.edits.length > 0)
-    .map((f) => ({
-      ...lineRange(f.start, f.end),
+  for (const f of findings) {
+    if (f.fix && !(f.fix.safety === 'unsafe' && !options.unsafe)) continue; // applied
+    if (f.fix && f.fix.edits.length === 0) continue;
+    const { startLine, endLine } = lineRange(f.start, f.end);
+    const record: ManualRecord = {
+      startLine,
+      endLine,
       passId: f.passId,
       ruleId: f.ruleId ?? f.passId,
-      level: f.fix ? ('unsafe' as const) : ('manual' as const),
+      level: f.fix ? 'unsafe' : 'manual',
       message: f.message,
-      ...(f.hint ? { hint: f.hint } : {}),
-    })));
+    };
+    if (f.hint) record.hint = f.hint;
+    manual.push(record); // one by one: a spread of a dense file's records would overflow the stack
+  }
 
   if (requests.length > 0) {
     const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);

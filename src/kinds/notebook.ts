@@ -290,8 +290,8 @@ function convertCells(rel: string, text: string, found: { index: number; source:
     const at = e.line ? ` (${locate(e.line).where})` : '';
     return withAnalysis(result(rel, 'failed', { reason: `the code cells do not parse together${at}; copied unchanged`, parsed: true, manual: sortRecords(manual) }));
   }
-  changes.push(...r.changes.map(mapRecord));
-  manual.push(...r.manual.map(mapRecord));
+  for (const c of r.changes) changes.push(mapRecord(c)); // not push(...): a spread of 100k+ records overflows the stack
+  for (const m of r.manual) manual.push(mapRecord(m));
   const base = {
     changes: sortRecords(changes),
     manual: sortRecords(manual),

@@ -44,30 +44,10 @@ export function parsedChars(): number {
 }
 
 /**
- * A major GC for trees a file no longer uses, set by whoever may force one
- * (src/runner/worker.ts). A tree takes about 50 bytes of native memory per
- * character of its text (490 MB for a 10 MB file), which V8 does not see: left
- * to itself it collects the spent tree of a big file's first round late or not
- * before the file is done, and the file then holds two or three full trees.
+ * Above this many characters, a text edited across most of its length is
+ * parsed afresh rather than incrementally (`parsesAfresh`).
  */
-let collector: (() => void) | undefined;
-let spentLargeTree = false;
-/** A spent tree of this many characters is worth a forced major GC (about 50 MB of native memory); smaller ones wait for the pool's. */
-const COLLECT_TREE_CHARS = 1 << 20;
-
-export function setTreeCollector(f: (() => void) | undefined): void {
-  collector = f;
-}
-
-/**
- * Collect the trees `reparse` has spent, when one was large enough to be
- * worth it. The caller must hold no node of them any more.
- */
-export function collectSpentTrees(): void {
-  if (!spentLargeTree || !collector) return;
-  spentLargeTree = false;
-  collector();
-}
+const FRESH_PARSE_MIN_CHARS = 1 << 20;
 
 /**
  * What tree-sitter reads: the text with each lone '\r' (an old Mac line ending,
@@ -109,19 +89,20 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
  * incrementally, edit by edit (12 % less parse time on training code).
  */
 export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boolean {
-  if (edits.length === 0 || oldText.length < COLLECT_TREE_CHARS) return false;
+  if (edits.length === 0 || oldText.length < FRESH_PARSE_MIN_CHARS) return false;
   return edits[edits.length - 1].end - edits[0].start > FRESH_PARSE_SPAN * oldText.length;
 }
 
 /**
  * The engine is done with `tree` (it parses the next text afresh): forget
- * everything kept about it, so that `collectSpentTrees` can free it.
+ * everything kept about it, so that a GC can free it. (Not before the file is
+ * done: the binding frees a tree's native memory in a finalizer that Node runs
+ * on a later turn of the event loop, even after a forced GC.)
  */
-export function dropTree(tree: Tree, text: string): void {
+export function dropTree(tree: Tree): void {
   if (last?.tree === tree) last = undefined;
   releaseTree(tree);
   tree.releaseNative();
-  if (text.length >= COLLECT_TREE_CHARS) spentLargeTree = true;
 }
 
 /** A replacement of `[start, end)` of the old text by `content`. */
@@ -141,7 +122,6 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   if (edits.length === 0) return oldTree;
   last = undefined;
   releaseTree(oldTree); // what was cached about it describes the old text
-  if (oldText.length >= COLLECT_TREE_CHARS) spentLargeTree = true;
   // rows as tree-sitter counted them: in the texts it read
   const oldInput = lexable(oldText);
   const newInput = lexable(newText);

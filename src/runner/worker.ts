@@ -14,31 +14,38 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { parsedChars, setTreeCollector } from '../python/parser';
+import { parsedChars } from '../python/parser';
 import { convertFile, failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
 
 /**
- * Parsed characters between two forced major GCs. tree-sitter trees live in
- * native memory; their JS wrappers are small and long-lived enough to reach
- * V8's old generation, which V8 collects only when its own (small) heap grows.
- * Without help a run over a large repository keeps most trees it ever built
- * (260 MB for the 1M-line benchmark corpus, parse alone); a forced GC now and
- * then keeps it flat. Between two GCs the dead trees pile up (each changed
- * file is parsed three times), so the interval sets the height of the saw
- * tooth (docs/performance.md):
+ * When to force a major GC. tree-sitter trees live in native memory (about 50
+ * bytes per character) that V8 does not see; their JS wrappers are small, and
+ * V8 collects them only when its own heap asks for it, so dead trees pile up
+ * between its major GCs. A forced GC (`gc()`) frees them, but costs far more
+ * than its pause: V8 then lets go the hidden classes no live object uses and
+ * the optimised code that embeds them, so every forced GC between two files
+ * is followed by a wave of deoptimisations and recompilations. With one every
+ * 512 Ki parsed characters (the earlier rule), the training part of the bench
+ * corpus took 24.5 s wall / 37.4 s CPU on one thread against 17.7 s / 21.1 s
+ * with none, for 156 MB against 224 MB of peak RSS (docs/performance.md, "GC").
  *
- * - a worker: every 512 Ki characters. Its heap is small, so a GC is cheap,
- *   and each worker has its own saw tooth. Two workers, 1M-line corpus: 2 Mi
- *   gave 331-352 MB peak, 512 Ki 284-291 MB, for 5-10% more time.
- * - the main thread (in-process runs): every 2 Mi characters. It holds the
- *   run's records, so each GC costs more, and it is alone. CLI `convert
- *   --jobs 1`: 512 Ki took 70-76 s against 60-68 s for 2 Mi.
+ * So a GC is forced only when memory says so: every COLLECT_CHECK_CHARS parsed
+ * characters the thread reads the process's RSS, and forces one when it has
+ * grown by RSS_GROWTH_BYTES over the lowest level seen since this thread's
+ * last forced GC (read at the check after it: the binding's finalizers free
+ * the trees on a later turn of the event loop). Memory the C allocator keeps
+ * after freeing trees is reused by the next ones, so the RSS grows only when
+ * dead trees really pile up. The main thread of an in-process run checks the
+ * same way; in a pool each worker has its own level.
  */
-export const COLLECT_EVERY_CHARS = isMainThread ? 2 * 1024 * 1024 : 512 * 1024;
+export const COLLECT_CHECK_CHARS = 512 * 1024;
+export const RSS_GROWTH_BYTES = 64 * 1024 * 1024;
 
 let gcFn: (() => void) | null | undefined;
-let collectedAt = 0;
+let checkedAt = 0;
+/** The lowest RSS seen since the last forced GC; undefined right after one (read at the next check). */
+let lowRss: number | undefined;
 
 /**
  * Allow `gc()` on this process's threads (V8's --expose-gc, set at run time).
@@ -67,19 +74,29 @@ function gcFunction(): (() => void) | null {
   return gcFn;
 }
 
-// the engine frees the spent trees of a large file as it goes (src/python/parser.ts)
-setTreeCollector(() => gcFunction()?.());
+/**
+ * The GC rule above, as a pure decision: given the RSS now and the lowest
+ * level since the last forced GC (undefined right after one), the new level
+ * and whether to force a GC now.
+ */
+export function gcDecision(rss: number, low: number | undefined, growth = RSS_GROWTH_BYTES): { low: number | undefined; collect: boolean } {
+  if (low === undefined) return { low: rss, collect: false };
+  if (rss - low >= growth) return { low: undefined, collect: true };
+  return { low: Math.min(low, rss), collect: false };
+}
 
 /**
- * A major GC when enough text has been parsed since the last one, so that the
- * trees' finalizers can free their native memory the next time the event loop
- * turns. Call right before returning to the event loop.
+ * Force a major GC if enough text was parsed since the last check and the RSS
+ * grew enough (see above). Call right before returning to the event loop, so
+ * that the trees' finalizers can run.
  */
 export function collectTreesIfDue(): void {
   const n = parsedChars();
-  if (n - collectedAt < COLLECT_EVERY_CHARS) return;
-  collectedAt = n;
-  gcFunction()?.();
+  if (n - checkedAt < COLLECT_CHECK_CHARS) return;
+  checkedAt = n;
+  const d = gcDecision(process.memoryUsage.rss(), lowRss);
+  lowRss = d.low;
+  if (d.collect) gcFunction()?.();
 }
 
 /** Read one file and convert it; an unreadable file is a failed result, never an exception. */
