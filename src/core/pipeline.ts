@@ -97,7 +97,7 @@ export const UNPARSED_REGION_RULE = 'engine/unparsed-region';
  * [] when the tree has no error.
  */
 export function acceptedRegions(text: string, tree: Tree): ErrorRegion[] {
-  if (!tree.rootNode.hasError) return [];
+  if (!tree.hasError) return []; // without making the tree's copy: the cheap path needs none
   const t = tolerableRegions(text, tree);
   // a genuine syntax error keeps the plain message; one that may be the gap says why the rule refused it
   if (!t.ok) throw new SourceSyntaxError(t.line, t.starred ? `tree-sitter cannot parse it and ${t.reason}` : undefined);

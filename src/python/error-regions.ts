@@ -271,7 +271,7 @@ function repairs(text: string, nodes: readonly SyntaxNode[]): { node: SyntaxNode
   }
   repaired += text.slice(from);
   const tree = parse(repaired);
-  if (tree.rootNode.hasError) return notGap;
+  if (tree.hasError) return notGap;
   for (let i = 0; i < stars.length; i++) {
     const at = stars[i] + 2 * i; // the star's offset in the repaired text
     const star = tree.rootNode.descendantForIndex(at, at + 1);

@@ -122,4 +122,9 @@ export function cudaDefaultFunction(qualified: string): CudaDefaultFunction | un
  * Text one of which a file must contain to call a function of the table (the analysis
  * trigger): the package names; `clip` only in an import statement (the word is common).
  */
-export const CUDA_DEFAULT_TRIGGER = /ultralytics|timm|mmdet|mmseg|(?:^|\n)[ \t]*(?:from[ \t]+clip\b|import[ \t][^\n]*\bclip\b)/;
+export const CUDA_DEFAULT_TRIGGER: { test(text: string): boolean } = {
+  // the clip pattern starts with an alternation V8 cannot scan for: asked only of texts holding the word
+  test: (text) => CUDA_DEFAULT_PACKAGES.test(text) || (text.includes('clip') && CLIP_IMPORT.test(text)),
+};
+const CUDA_DEFAULT_PACKAGES = /ultralytics|timm|mmdet|mmseg/;
+const CLIP_IMPORT = /(?:^|\n)[ \t]*(?:from[ \t]+clip\b|import[ \t][^\n]*\bclip\b)/;
