@@ -306,7 +306,7 @@ function treeTarget(req: RunRequest, plan: Plan): { writer: RootedWriter; rel: (
     return { writer: new RootedWriter(out), rel: (rel) => rel };
   }
   if (req.mode === 'in-place') {
-    return { writer: new RootedWriter(plan.singleFile ? path.dirname(plan.src) : plan.src), rel: (rel) => rel };
+    return { writer: new RootedWriter(plan.singleFile ? path.dirname(plan.src) : plan.src, true), rel: (rel) => rel }; // the user's files: replaced atomically
   }
   return undefined;
 }
