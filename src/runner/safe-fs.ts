@@ -150,11 +150,41 @@ export class RootedWriter {
 
   /** Write `data` to `rel` atomically with `mode`. */
   writeFile(rel: string, data: Uint8Array | string, mode: number): void {
-    this.replace(rel, mode, (fd) => {
-      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let off = 0;
-      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-    });
+    this.writeChunks(rel, [data], mode);
+  }
+
+  /**
+   * Write the pieces (strings as UTF-8) one after the other to `rel`, each as
+   * it comes, atomically with `mode` as writeFile: a report of tens of MB is
+   * never one string or one buffer. Each string piece is encoded alone, so a
+   * piece must not end inside a surrogate pair (jsonChunks and csvChunks cut
+   * between values). An error of the pieces' own (a generator
+   * that throws) is thrown as it is, after the temporary file is removed;
+   * what the OS refuses is a WriteError, as with writeFile.
+   */
+  writeChunks(rel: string, chunks: Iterable<string | Uint8Array>, mode: number): void {
+    const pieces = typeof chunks === 'string' ? [chunks] : chunks;
+    let failed: { error: unknown } | undefined;
+    try {
+      this.replace(rel, mode, (fd) => {
+        const it = pieces[Symbol.iterator]();
+        for (;;) {
+          let next: IteratorResult<string | Uint8Array>;
+          try {
+            next = it.next();
+          } catch (e) {
+            failed = { error: e };
+            throw e;
+          }
+          if (next.done) break;
+          const buf = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+          let off = 0;
+          while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+        }
+      });
+    } catch (e) {
+      throw failed ? failed.error : e;
+    }
   }
 
   /** Copy the file at `from` (outside the root) to `rel` atomically with `mode`. */
