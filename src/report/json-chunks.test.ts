@@ -33,6 +33,8 @@ const SHAPES: [string, unknown][] = [
   ['nested arrays and objects', { a: [1, [2, [3, [4, { b: [5, { c: 'd' }] }]]]], e: { f: { g: { h: [] } } } }],
   ['toJSON, called with the key', { p: new Point(1, 2), list: [new Point(3, 4)], d: new Date(0) }],
   ['toJSON at the top', new Point(5, 6)],
+  ['toJSON below array elements, called with its own key', [{ when: new Point(1, 2), list: [new Point(3, 4), { d: new Date(1) }] }, { when: new Point(5, 6) }]],
+  ['array elements too big to be written whole, next to small ones', [{ big: Array.from({ length: 2000 }, (_, i) => ({ i })) }, { small: 1 }, Array.from({ length: 700 }, (_, i) => [i])]],
   ['toJSON returning undefined', { gone: { toJSON: () => undefined }, list: [{ toJSON: () => undefined }] }],
   ['toJSON returning a container with a toJSON (not called again)', { v: { toJSON: () => ({ toJSON: () => 'second', x: 1 }) } }],
   ['boxed primitives', [new String('s'), new Number(3), new Boolean(false), { n: new Number(-1) }]], // eslint-disable-line no-new-wrappers
@@ -66,8 +68,17 @@ describe('jsonChunks', () => {
     expect(pieces.length).toBeGreaterThan(5);
     for (const p of pieces.slice(0, -1)) {
       expect(p.length).toBeGreaterThanOrEqual(CHUNK_CHARS);
-      expect(p.length).toBeLessThan(CHUNK_CHARS + 1000);
+      expect(p.length).toBeLessThan(2 * CHUNK_CHARS);
     }
+  });
+
+  it('long arrays mixing what JSON.stringify writes in runs with what is walked, at any depth, give the same text', () => {
+    const mixed = Array.from({ length: 6000 }, (_, i) =>
+      i % 7 === 0 ? new Point(i, -i) : i % 11 === 0 ? { deep: [record(i), [i]] } : i % 13 === 0 ? 'x'.repeat(i) : i % 17 === 0 ? undefined : i % 2 ? record(i) : [i, null, 'é'],
+    );
+    const value = { a: { b: [[mixed], { c: mixed.slice(0, 700) }] }, top: mixed.slice(100, 400) };
+    for (const indent of [0, 2, 4]) expect(text(value, indent)).toBe(JSON.stringify(value, null, indent));
+    expect(text(mixed, 2)).toBe(JSON.stringify(mixed, null, 2));
   });
 
   it('throws where JSON.stringify throws: a cycle, a BigInt', () => {

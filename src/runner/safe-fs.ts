@@ -43,6 +43,22 @@ function osError(what: string, e: unknown): WriteError {
   return new WriteError(`${what}: ${errorText(e)}`, code);
 }
 
+/** Where a string piece is encoded before it is written (any piece of up to a third of its length fits). */
+let scratch: Buffer | undefined;
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  let buf: Uint8Array;
+  let end: number;
+  if (typeof data === 'string' && data.length * 3 <= (scratch ??= Buffer.allocUnsafe(1 << 17)).length) {
+    buf = scratch;
+    end = scratch.write(data, 'utf8');
+  } else {
+    buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    end = buf.length;
+  }
+  for (let off = 0; off < end; ) off += fs.writeSync(fd, buf, off, end - off);
+}
+
 export class RootedWriter {
   /** Directories checked or created (relative, '' = root) → undefined, or why they cannot be used. */
   private readonly dirs = new Map<string, string | undefined>();
@@ -177,9 +193,7 @@ export class RootedWriter {
             throw e;
           }
           if (next.done) break;
-          const buf = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
-          let off = 0;
-          while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+          writeAll(fd, next.value);
         }
       });
     } catch (e) {
