@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../src/cli';
 import { encodeText } from '../src/python/source';
-import { reportPage, type ChangesDoc, type FindingsDoc } from '../src/report/page';
+import { reportPage, type ChangesDoc, type FindingsDoc, type PageSources } from '../src/report/page';
 import { goldenRoot, sampleArgs, samples } from '../scripts/golden';
 
 let tmp: string;
@@ -121,7 +121,7 @@ describe('the page of a document and of that document parsed back', () => {
   const parsed = <T>(doc: T): T => JSON.parse(JSON.stringify(doc)) as T;
   const patch = Buffer.from('diff --git a/new.py b/new.py\nnew file mode 100644\n--- /dev/null\n+++ b/new.py\n@@ -0,0 +1 @@\n+x = "</script>"\n');
 
-  it.each([
+  it.each<[string, PageSources]>([
     ['convert', { changes: changes as ChangesDoc, findings: findings as FindingsDoc, patch }],
     ['convert without findings.json', { changes: changes as ChangesDoc, patch }],
     ['analyze', { findings: findings as FindingsDoc, filesCsv: 'File,Status,Reason\nbad.py,failed,x\n', summaryMd: '# Migration analysis: r\n\nAnalysed 3 Python files and 1 other file (ascendify x): 1 finding.\n' }],
