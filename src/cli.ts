@@ -12,8 +12,8 @@ import yargs from 'yargs';
 import { colorize } from './core/diff';
 import { DEFAULT_MAX_FILE_SIZE } from './runner/convert-file';
 import { UsageError } from './runner/passes';
-import { REPORT_DIR_NAME, REPORT_FILES, changesJson, filesCsv, manualCsv, summaryText, writeReportFiles, writeReports } from './runner/reports';
-import { analysisReportMakers, analysisSummaryText, failsOn, findingsJson, summaryMd, type AnalysisMeta } from './analysis/reports';
+import { REPORT_DIR_NAME, REPORT_FILES, changesDoc, filesCsv, manualChunks, summaryText, writeReportFiles, writeReports } from './runner/reports';
+import { analysisDocs, analysisReportMakers, analysisSummaryText, failsOn, type AnalysisMeta } from './analysis/reports';
 import { PAGE_NAME } from './report/page';
 import { rebuildPage, ReportDirError, writePage } from './report/write';
 import { SEVERITIES, type Severity } from './analysis/types';
@@ -265,17 +265,12 @@ async function convertCommand(args: Args, io: Io, argv: string[]): Promise<numbe
     const summary = withPage(summaryText(result, title, result.reportDir), result.reportDir, html);
     const written = writeOrSay(io, () => {
       const meta = analysisMeta(result);
-      writeReports(session.reports, result, VERSION, summary);
-      writeReportFiles(session.reports, analysisReportMakers(result.findings, meta));
-      // the page is made from the same strings as the files `ascendify report` reads back
-      if (html) {
-        writePage(session.reports, {
-          changesJson: changesJson(result, VERSION),
-          findingsJson: findingsJson(result.findings, VERSION),
-          patch: result.patch,
-          summaryMd: summaryMd(result.findings, meta),
-        });
-      }
+      const changes = changesDoc(result, VERSION);
+      const docs = analysisDocs(result.findings, meta);
+      writeReports(session.reports, result, changes, summary);
+      writeReportFiles(session.reports, analysisReportMakers(result.findings, meta, docs));
+      // the page is made from the documents the files are written from (`ascendify report` parses them back)
+      if (html) writePage(session.reports, { changes, findings: docs.findings, patch: result.patch, summaryMd: docs.summaryMd });
       session.close();
     });
     if (!args.quiet) io.stdout(summary);
@@ -375,10 +370,10 @@ async function analyzeCommand(args: Args, io: Io, argv: string[]): Promise<numbe
     const html = args.html !== false;
     const summary = withPage(analysisSummaryText(result.findings, meta, `ascendify analyze ${args.src} (nothing converted)`, result.reportDir), result.reportDir, html);
     const written = writeOrSay(io, () => {
-      writeReportFiles(session.reports, { ...analysisReportMakers(result.findings, meta), 'manual_changes.csv': () => manualCsv(result), 'files.csv': () => filesCsv(result) });
-      if (html) {
-        writePage(session.reports, { findingsJson: findingsJson(result.findings, VERSION), filesCsv: filesCsv(result), summaryMd: summaryMd(result.findings, meta) });
-      }
+      const docs = analysisDocs(result.findings, meta);
+      const files = filesCsv(result);
+      writeReportFiles(session.reports, { ...analysisReportMakers(result.findings, meta, docs), 'manual_changes.csv': () => manualChunks(result), 'files.csv': () => files });
+      if (html) writePage(session.reports, { findings: docs.findings, filesCsv: files, summaryMd: docs.summaryMd });
       session.close();
     });
     if (!args.quiet) io.stdout(summary);

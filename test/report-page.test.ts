@@ -352,7 +352,7 @@ function largeReport(files: number, perFile: number) {
     .map((p, i) => `diff --git a/${p} b/${p}\n--- a/${p}\n+++ b/${p}\n@@ -1,6 +1,7 @@\n import torch\n+import torch_npu\n \n-torch.cuda.synchronize()\n+torch.npu.synchronize()\n def f():\n     pass\n${body(i).split('\n').slice(0, 3).map((l) => ' ' + l).join('\n')}\n`)
     .join('');
   return {
-    changesJson: JSON.stringify({
+    changes: {
       tool: 'ascendify',
       version: 'test',
       options: { passes: ['cuda-api-to-npu', 'inject-torch-npu'], unsafe: false, transferToNpu: false },
@@ -361,8 +361,8 @@ function largeReport(files: number, perFile: number) {
       changes,
       manual: [],
       notes: [],
-    }),
-    findingsJson: JSON.stringify({ tool: 'ascendify', version: 'test', summary: { total: findings.length, byLevel, estimatedMinutes: findings.length * 10 }, rules: [], findings }),
+    },
+    findings: { tool: 'ascendify', version: 'test', summary: { total: findings.length, byLevel, estimatedMinutes: findings.length * 10 }, rules: [], findings },
     patch: Buffer.from(patch),
   };
 }

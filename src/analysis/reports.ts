@@ -8,7 +8,8 @@
  * conversion passes go to manual_changes.csv (written by the conversion reports),
  * and `cuda-api-to-npu/no-npu-twin` records to unsupported_api.csv as well.
  */
-import { csv } from '../runner/reports';
+import { chunksText, csvChunks, type CsvRow } from '../runner/reports';
+import { jsonFileChunks } from '../report/json-chunks';
 import { CONVERSION_TO_UNSUPPORTED, ruleFor, type AnalysisCsv, type Rule } from './rules';
 import { CATEGORIES, CATEGORY_TITLES, SEVERITIES, severityRank, type Category, type ProjectFinding, type Severity } from './types';
 
@@ -38,22 +39,31 @@ export function inCsv(f: ProjectFinding, name: AnalysisCsv): boolean {
   return ruleFor(f.ruleId, f.conversion).csv === name;
 }
 
-export function analysisCsv(name: (typeof ANALYSIS_CSVS)[number], findings: readonly ProjectFinding[]): string {
+/** One analysis CSV in pieces (rows made as they are written). */
+export function analysisCsvChunks(name: (typeof ANALYSIS_CSVS)[number], findings: readonly ProjectFinding[]): Iterable<string> {
   const rows = findings.filter((f) => inCsv(f, name));
   switch (name) {
     case 'cuda_op_list.csv': {
       // File,Api has no line columns: an op declared and given a CUDA kernel in one file is one row
       const seen = new Set<string>();
       const ops = rows.filter((f) => !seen.has(`${f.file}\u0000${f.subject}`) && seen.add(`${f.file}\u0000${f.subject}`));
-      return csv(CUDA_OP_HEADER, ops.map((f) => [f.file, f.subject]));
+      return csvChunks(CUDA_OP_HEADER, mapRows(ops, (f) => [f.file, f.subject]));
     }
     case 'third_party.csv':
-      return csv(THIRD_PARTY_HEADER, rows.map((f) => [f.file, f.startLine, f.endLine, f.subject, f.hint]));
+      return csvChunks(THIRD_PARTY_HEADER, mapRows(rows, (f) => [f.file, f.startLine, f.endLine, f.subject, f.hint]));
     case 'scripts_and_configs.csv':
-      return csv(SCRIPTS_HEADER, rows.map((f) => [f.file, f.startLine, f.endLine, f.subject, f.equivalent ?? '', f.hint]));
+      return csvChunks(SCRIPTS_HEADER, mapRows(rows, (f) => [f.file, f.startLine, f.endLine, f.subject, f.equivalent ?? '', f.hint]));
     default:
-      return csv(API_HEADER, rows.map((f) => [f.file, f.startLine, f.endLine, f.subject, f.hint || f.message]));
+      return csvChunks(API_HEADER, mapRows(rows, (f) => [f.file, f.startLine, f.endLine, f.subject, f.hint || f.message]));
   }
+}
+
+function* mapRows(findings: readonly ProjectFinding[], row: (f: ProjectFinding) => CsvRow): Generator<CsvRow> {
+  for (const f of findings) yield row(f);
+}
+
+export function analysisCsv(name: (typeof ANALYSIS_CSVS)[number], findings: readonly ProjectFinding[]): string {
+  return chunksText(analysisCsvChunks(name, findings));
 }
 
 /** The catalogue entries of the rules that occur, sorted by id. */
@@ -99,8 +109,9 @@ export function failsOn(findings: readonly ProjectFinding[], level: Severity): b
   return findings.some((f) => severityRank(f.level) >= severityRank(level));
 }
 
-export function findingsJson(findings: readonly ProjectFinding[], version: string): string {
-  const doc = {
+/** findings.json as a document: what the file holds, and what the report page is made from. */
+export function findingsDoc(findings: readonly ProjectFinding[], version: string) {
+  return {
     tool: 'ascendify',
     version,
     levels: SEVERITIES,
@@ -121,7 +132,12 @@ export function findingsJson(findings: readonly ProjectFinding[], version: strin
       ...(f.conversion ? { conversion: f.conversion } : {}),
     })),
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export type FindingsDoc = ReturnType<typeof findingsDoc>;
+
+export function findingsJson(findings: readonly ProjectFinding[], version: string): string {
+  return chunksText(jsonFileChunks(findingsDoc(findings, version)));
 }
 
 const SARIF_LEVEL: Readonly<Record<Severity, 'note' | 'warning' | 'error'>> = { info: 'note', warning: 'warning', error: 'error' };
@@ -132,10 +148,10 @@ export function relativeUri(rel: string): string {
 }
 
 /** SARIF 2.1.0: one run, one rule per finding kind, results with relative URIs against %SRCROOT%. */
-export function findingsSarif(findings: readonly ProjectFinding[], version: string): string {
+export function sarifLog(findings: readonly ProjectFinding[], version: string) {
   const rules = rulesUsed(findings);
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const log = {
+  return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -179,7 +195,10 @@ export function findingsSarif(findings: readonly ProjectFinding[], version: stri
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+}
+
+export function findingsSarif(findings: readonly ProjectFinding[], version: string): string {
+  return chunksText(jsonFileChunks(sarifLog(findings, version)));
 }
 
 /** GitHub-style heading anchor of a rule id in docs/analysis.md (`### unsupported-api/torch-api`). */
@@ -289,22 +308,33 @@ export function summaryMd(findings: readonly ProjectFinding[], meta: AnalysisMet
   return out.join('\n');
 }
 
-/** Every analysis report file, by name. */
+/** Every analysis report file, by name, as text. */
 export function analysisReportFiles(findings: readonly ProjectFinding[], meta: AnalysisMeta): Record<string, string> {
-  return Object.fromEntries(Object.entries(analysisReportMakers(findings, meta)).map(([name, make]) => [name, make()]));
+  return Object.fromEntries(Object.entries(analysisReportMakers(findings, meta)).map(([name, make]) => [name, chunksText(make())]));
+}
+
+/** The analysis documents the report page is made from too: made once, for the files and the page. */
+export interface AnalysisDocs {
+  findings: FindingsDoc;
+  summaryMd: string;
+}
+
+export function analysisDocs(findings: readonly ProjectFinding[], meta: AnalysisMeta): AnalysisDocs {
+  return { findings: findingsDoc(findings, meta.version), summaryMd: summaryMd(findings, meta) };
 }
 
 /**
- * The same files, each made when asked: a writer that makes, writes and drops
- * them one at a time never holds every report of a large repository at once
- * (findings.json and the SARIF log run to tens of MB there).
+ * The same files, each made when asked and written in pieces: a writer that
+ * makes, writes and drops them one at a time never holds a report of a large
+ * repository whole (findings.json and the SARIF log run to tens of MB there).
+ * findings.json and summary.md are made from `docs`, which the page then reads too.
  */
-export function analysisReportMakers(findings: readonly ProjectFinding[], meta: AnalysisMeta): Record<string, () => string> {
-  const makers: Record<string, () => string> = {};
-  for (const name of ANALYSIS_CSVS) makers[name] = () => analysisCsv(name, findings);
-  makers['findings.json'] = () => findingsJson(findings, meta.version);
-  makers['findings.sarif'] = () => findingsSarif(findings, meta.version);
-  makers['summary.md'] = () => summaryMd(findings, meta);
+export function analysisReportMakers(findings: readonly ProjectFinding[], meta: AnalysisMeta, docs = analysisDocs(findings, meta)): Record<string, () => string | Iterable<string>> {
+  const makers: Record<string, () => string | Iterable<string>> = {};
+  for (const name of ANALYSIS_CSVS) makers[name] = () => analysisCsvChunks(name, findings);
+  makers['findings.json'] = () => jsonFileChunks(docs.findings);
+  makers['findings.sarif'] = () => jsonFileChunks(sarifLog(findings, meta.version));
+  makers['summary.md'] = () => docs.summaryMd;
   return makers;
 }
 

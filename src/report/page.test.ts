@@ -5,7 +5,7 @@ import { main, type Io } from '../cli';
 import { summaryMd } from '../analysis/reports';
 import { encodeText } from '../python/source';
 import { CLIENT_CSS, CLIENT_JS } from './client';
-import { pageModel, parseCsv, reportPage, ruleDoc, scriptJson, splitPatch, summaryFacts, unquoteGitPath } from './page';
+import { pageModel, parseCsv, reportPage, ruleDoc, scriptJson, splitPatch, summaryFacts, unquoteGitPath, type ChangesDoc } from './page';
 
 /** The model embedded in a page, read back the way the browser does. */
 function embedded(html: string) {
@@ -13,8 +13,8 @@ function embedded(html: string) {
   return JSON.parse(m![1]);
 }
 
-const changesJson = (over: object = {}) =>
-  JSON.stringify({
+/** A changes.json document (as the run makes it, or JSON.parse reads it back). */
+const changesDoc = (over: Partial<ChangesDoc> = {}) => ({
     tool: 'ascendify',
     version: '9.9.9',
     options: { passes: ['cuda-api-to-npu'], unsafe: false, transferToNpu: false },
@@ -24,7 +24,7 @@ const changesJson = (over: object = {}) =>
       { file: 'bad.py', status: 'failed', reason: 'not valid UTF-8' },
     ],
     changes: [{ file: 'a.py', startLine: 2, endLine: 2, operation: 'MODIFY', message: 'torch.cuda.x → torch.npu.x', pass: 'cuda-api-to-npu', rule: 'cuda-api-to-npu/rename', safety: 'safe' }],
-    manual: [{ file: 'c.py', startLine: 4, endLine: 4, level: 'unsafe', pass: 'cuda-device-to-npu', rule: 'cuda-device-to-npu/int-device', message: '.to(i)', hint: 'an int?' }],
+    manual: [{ file: 'c.py', startLine: 4, endLine: 4, level: 'unsafe' as const, pass: 'cuda-device-to-npu', rule: 'cuda-device-to-npu/int-device', message: '.to(i)', hint: 'an int?' }],
     notes: [],
     ...over,
   });
@@ -41,7 +41,7 @@ describe('scriptJson', () => {
 describe('the page', () => {
   it('embeds hostile text only inside the JSON, escaped; the script and style are allowed by hash', () => {
     const html = reportPage({
-      changesJson: changesJson({ files: [{ file: '</script><img src=x onerror=alert(1)>.py', status: 'changed' }] }),
+      changes: changesDoc({ files: [{ file: '</script><img src=x onerror=alert(1)>.py', status: 'changed' }] }),
     });
     expect(html.match(/<\/script>/g)).toHaveLength(2); // the data's and the script's own
     expect(html).not.toContain('<img');
@@ -50,7 +50,7 @@ describe('the page', () => {
   });
 
   it('is the same bytes for the same report files, and has no timestamp', () => {
-    const src = { changesJson: changesJson(), patch: Buffer.from('diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n import torch\n-torch.cuda.x\n+torch.npu.x\n') };
+    const src = { changes: changesDoc(), patch: Buffer.from('diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n import torch\n-torch.cuda.x\n+torch.npu.x\n') };
     expect(reportPage(src)).toBe(reportPage({ ...src }));
     expect(reportPage(src)).not.toMatch(/20\d\d-\d\d-\d\d/);
   });
@@ -65,7 +65,7 @@ describe('the page', () => {
 describe('pageModel', () => {
   it('lists every file with a status, a change, a record or a diff, sorted; counts from changes.json', () => {
     const m = pageModel({
-      changesJson: changesJson(),
+      changes: changesDoc(),
       patch: Buffer.from('diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x\n+y\ndiff --git a/new.py b/new.py\nnew file mode 100644\n--- /dev/null\n+++ b/new.py\n@@ -0,0 +1 @@\n+z\n'),
     });
     expect(m.files.map((f) => [f.path, f.status, f.reason ?? ''])).toEqual([
@@ -88,7 +88,7 @@ describe('pageModel', () => {
     ];
     const md = summaryMd(findings, { name: 'my repo', version: 'x', pythonFiles: 12, otherFiles: 4, failedFiles: 1 });
     const m = pageModel({
-      findingsJson: JSON.stringify({ version: 'x', summary: { total: 1, byLevel: { error: 0, warning: 1, info: 0 }, estimatedMinutes: 5 }, rules: [], findings: findings.map((f) => ({ ...f, rule: f.ruleId })) }),
+      findings: { version: 'x', summary: { total: 1, byLevel: { error: 0, warning: 1, info: 0 }, estimatedMinutes: 5 }, rules: [], findings: findings.map((f) => ({ ...f, rule: f.ruleId })) },
       filesCsv: 'File,Status,Reason\n" =odd.py",failed,"cannot parse, line 3"\n',
       summaryMd: md,
     });
@@ -211,7 +211,7 @@ describe('the CLI', () => {
   it('`report` refuses a changes.json that is a symbolic link', async () => {
     const dir = path.join(tmp, 'r');
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(tmp, 'elsewhere.json'), changesJson());
+    fs.writeFileSync(path.join(tmp, 'elsewhere.json'), JSON.stringify(changesDoc()));
     fs.symlinkSync(path.join(tmp, 'elsewhere.json'), path.join(dir, 'changes.json'));
     const r = await run(['report', dir]);
     expect(r.code).toBe(3);

@@ -2,10 +2,13 @@
  * index.html: the report as one self-contained page (issue 12).
  *
  * The page is a pure function of report files the run already writes:
- * changes.json, findings.json, changes.patch, files.csv and summary.md
- * (`ascendify report <dir>` rebuilds it from them, byte for byte the same). What
- * those files hold is turned into one compact model (`pageModel`), embedded as
- * JSON in a `<script type="application/json">` with every `<` written `\u003c`,
+ * changes.json, findings.json, changes.patch, files.csv and summary.md. After
+ * a run it is made from the documents those files are written from (the
+ * objects, not their text: nothing is serialised twice or parsed back);
+ * `ascendify report <dir>` parses the files back into the same documents and
+ * rebuilds it, byte for byte the same. What they hold is turned into one
+ * compact model (`pageModel`), embedded as JSON (written in pieces, never as
+ * one string) in a `<script type="application/json">` with every `<` written `\u003c`,
  * so no text from the repository (a path, a code line holding `</script>`) can
  * end the element. The script (client.ts) builds the page from the model with
  * textContent only, and a Content-Security-Policy allows nothing but that
@@ -20,14 +23,20 @@ import { ruleFor } from '../analysis/rules';
 import { decodeText, pythonCodecName, UTF8 } from '../python/source';
 import { PASSES } from '../../transforms';
 import { CLIENT_CSS, CLIENT_JS } from './client';
+import { jsonChunks } from './json-chunks';
 
 export const PAGE_NAME = 'index.html';
 
-/** The report files the page is made from (as written; any may be missing). */
+/**
+ * What the page is made from (any may be missing): the documents of
+ * changes.json and findings.json (as the run made them, or as JSON.parse reads
+ * the files back: the page is the same), and three files as they are.
+ */
 export interface PageSources {
-  /** changes.json (convert and in-place only). */
-  changesJson?: string;
-  findingsJson?: string;
+  /** changes.json's document (convert and in-place only). */
+  changes?: ChangesDoc;
+  /** findings.json's document. */
+  findings?: FindingsDoc;
   /** changes.patch, as bytes (each file's diff in that file's codec). */
   patch?: Uint8Array;
   /** files.csv: skipped and failed files (used when there is no changes.json, i.e. analyze). */
@@ -106,7 +115,8 @@ export interface PageModel {
   notes: { file: string; level: string; pass?: string; message: string }[];
 }
 
-interface ChangesDoc {
+/** What the page reads of changes.json (src/runner/reports.ts changesDoc makes it). */
+export interface ChangesDoc {
   version: string;
   options: { passes: string[]; unsafe: boolean; transferToNpu: boolean };
   summary: { scanned: number; changed: number; unchanged: number; skipped: number; failed: number; changes: number; changesByPass: Record<string, number>; manual: number; unsafe: number };
@@ -116,7 +126,8 @@ interface ChangesDoc {
   notes: { file: string; level: string; passId?: string; message: string }[];
 }
 
-interface FindingsDoc {
+/** What the page reads of findings.json (src/analysis/reports.ts findingsDoc makes it). */
+export interface FindingsDoc {
   version: string;
   summary: { total: number; byLevel: { error: number; warning: number; info: number }; estimatedMinutes: number };
   rules: { id: string; title: string }[];
@@ -253,8 +264,8 @@ function cmp(a: string, b: string): number {
 
 /** The page's model: everything it shows, in a deterministic order. */
 export function pageModel(src: PageSources): PageModel {
-  const changesDoc = src.changesJson ? (JSON.parse(src.changesJson) as ChangesDoc) : undefined;
-  const findingsDoc = src.findingsJson ? (JSON.parse(src.findingsJson) as FindingsDoc) : undefined;
+  const changesDoc = src.changes;
+  const findingsDoc = src.findings;
   if (!changesDoc && !findingsDoc) throw new Error('neither changes.json nor findings.json: not an ascendify report folder');
   const facts = summaryFacts(src.summaryMd);
   const diffs = splitPatch(src.patch);
@@ -387,22 +398,28 @@ function commands(changesDoc: ChangesDoc | undefined, overview: PageModel['overv
 }
 
 /** JSON that is safe inside a <script> element: no `<` (so no `</script>` or `<!--`), no line separators. */
+export function* scriptJsonChunks(value: unknown): Generator<string, void, undefined> {
+  // each escaped character is one UTF-16 unit: escaping piece by piece is escaping the whole
+  for (const piece of jsonChunks(value)) yield piece.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return [...scriptJsonChunks(value)].join('');
 }
 
 function sha256(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The page. */
+/** The page, as one string (the writers write pageChunks). */
 export function reportPage(src: PageSources): string {
-  return renderPage(pageModel(src));
+  return [...pageChunks(pageModel(src))].join('');
 }
 
-export function renderPage(model: PageModel): string {
+/** The page in pieces: the head, the model's JSON piece by piece, the script. */
+export function* pageChunks(model: PageModel): Generator<string, void, undefined> {
   const csp = `default-src 'none'; script-src ${sha256(CLIENT_JS)}; style-src ${sha256(CLIENT_CSS)}; img-src data:; base-uri 'none'; form-action 'none'`;
-  return [
+  yield [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -416,10 +433,8 @@ export function renderPage(model: PageModel): string {
     '<body>',
     '<noscript><p>This page is drawn by its script. The same data is in changes.json, findings.json and changes.patch beside it.</p></noscript>',
     '<div id="app"></div>',
-    `<script type="application/json" id="report-data">${scriptJson(model)}</script>`,
-    `<script>${CLIENT_JS}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    '<script type="application/json" id="report-data">',
   ].join('\n');
+  yield* scriptJsonChunks(model);
+  yield ['</script>', `<script>${CLIENT_JS}</script>`, '</body>', '</html>', ''].join('\n');
 }

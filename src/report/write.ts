@@ -1,23 +1,24 @@
 /**
- * Writing index.html: after a run (from the same strings as the report files)
- * and with `ascendify report <dir>` (from the files themselves). Both go through
- * a RootedWriter, like every report file, and give the same bytes.
+ * Writing index.html: after a run (from the documents the report files are
+ * written from) and with `ascendify report <dir>` (from the files themselves,
+ * parsed back). Both go through a RootedWriter, like every report file, write
+ * the page in pieces, and give the same bytes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RootedWriter } from '../runner/safe-fs';
-import { PAGE_NAME, reportPage, type PageSources } from './page';
+import { PAGE_NAME, pageChunks, pageModel, type ChangesDoc, type FindingsDoc, type PageModel, type PageSources } from './page';
 
 /** The report files the page is made from, as `ascendify report` reads them. */
 export const PAGE_SOURCE_FILES = { changesJson: 'changes.json', findingsJson: 'findings.json', patch: 'changes.patch', filesCsv: 'files.csv', summaryMd: 'summary.md' } as const;
 
 export function writePage(dir: RootedWriter, sources: PageSources): void {
-  dir.writeFile(PAGE_NAME, reportPage(sources), 0o644);
+  dir.writeChunks(PAGE_NAME, pageChunks(pageModel(sources)), 0o644);
 }
 
 export class ReportDirError extends Error {}
 
-/** Read a report folder's files (a link or a folder where a file should be is refused). */
+/** Read a report folder's files (a link or a folder where a file should be is refused); the JSON files are parsed. */
 export function readReportSources(dir: string): PageSources {
   const read = (name: string): Buffer | undefined => {
     const abs = path.join(dir, name);
@@ -43,8 +44,9 @@ export function readReportSources(dir: string): PageSources {
   if (changesJson === undefined && findingsJson === undefined) {
     throw new ReportDirError(`${dir}: no changes.json or findings.json (is it an ascendify report folder?)`);
   }
-  if (changesJson !== undefined) sources.changesJson = changesJson;
-  if (findingsJson !== undefined) sources.findingsJson = findingsJson;
+  // an empty file counts as missing
+  if (changesJson) sources.changes = JSON.parse(changesJson) as ChangesDoc;
+  if (findingsJson) sources.findings = JSON.parse(findingsJson) as FindingsDoc;
   const patch = read(PAGE_SOURCE_FILES.patch);
   if (patch !== undefined) sources.patch = patch;
   const filesCsv = text(PAGE_SOURCE_FILES.filesCsv);
@@ -63,13 +65,13 @@ export function rebuildPage(dir: string): string {
     throw new ReportDirError(`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : (e as Error).message}`);
   }
   if (!fs.statSync(real).isDirectory()) throw new ReportDirError(`${dir}: not a folder`);
-  const sources = readReportSources(real);
-  let page: string;
+  let model: PageModel;
   try {
-    page = reportPage(sources);
+    model = pageModel(readReportSources(real));
   } catch (e) {
+    if (e instanceof ReportDirError) throw e;
     throw new ReportDirError(`${dir}: cannot read the report files: ${(e as Error).message}`);
   }
-  new RootedWriter(real).writeFile(PAGE_NAME, page, 0o644);
+  new RootedWriter(real).writeChunks(PAGE_NAME, pageChunks(model), 0o644);
   return path.join(real, PAGE_NAME);
 }

@@ -14,7 +14,7 @@
  * skipped, failed.
  */
 import * as fs from 'node:fs';
-import { csv, csvField, FILES_HEADER } from './reports';
+import { csvChunks, csvField, FILES_HEADER } from './reports';
 import { comparePaths } from './files';
 import type { RootedWriter } from './safe-fs';
 
@@ -58,7 +58,7 @@ export class Journal implements JournalSink {
     fs.closeSync(this.fd);
     this.fd = undefined;
     this.rows.sort((a, b) => comparePaths(a[0], b[0]));
-    this.writer.writeFile(JOURNAL_NAME, csv(FILES_HEADER, this.rows), 0o644);
+    this.writer.writeChunks(JOURNAL_NAME, csvChunks(FILES_HEADER, this.rows), 0o644);
   }
 
   /** Stop appending, leaving the file as it is (for an exit that cannot wait). */

@@ -7,6 +7,7 @@
 import type { RunResult } from './run';
 import { UNPARSED_REGION_RULE } from '../core/pipeline';
 import type { RootedWriter } from './safe-fs';
+import { CHUNK_CHARS, jsonFileChunks } from '../report/json-chunks';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
 
@@ -20,38 +21,58 @@ export const FILES_HEADER = ['File', 'Status', 'Reason'];
  * gets a leading space, as GPU2Ascend does, so spreadsheets do not run it.
  */
 export function csvField(value: string | number): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === 'string') s = ' ' + s;
+  if (typeof value === 'number') return String(value); // never guarded, never quoted
+  let s = value;
+  if (/^[=+\-@\t\r]/.test(s)) s = ' ' + s;
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csv(header: string[], rows: (string | number)[][]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+export type CsvRow = readonly (string | number)[];
+
+/** A CSV file in pieces of about CHUNK_CHARS characters (whole lines), rows read as they are needed. */
+export function* csvChunks(header: CsvRow, rows: Iterable<CsvRow>): Generator<string, void, undefined> {
+  let piece = header.map(csvField).join(',') + '\n';
+  for (const row of rows) {
+    piece += row.map(csvField).join(',') + '\n';
+    if (piece.length >= CHUNK_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  if (piece) yield piece;
 }
 
-export function changeListCsv(run: RunResult): string {
-  return csv(
-    CHANGE_LIST_HEADER,
-    run.changes.map((c) => [c.file, c.startLine, c.endLine, c.operation, c.message]),
-  );
+/** Report content: text, bytes, or text in pieces (written as they come). */
+export type ReportContent = string | Uint8Array | Iterable<string>;
+
+/** The text of report content made in pieces. */
+export function chunksText(content: string | Iterable<string>): string {
+  return typeof content === 'string' ? content : [...content].join('');
 }
 
-export function manualCsv(run: RunResult): string {
-  return csv(
-    MANUAL_HEADER,
-    run.manual.map((m) => [m.file, m.startLine, m.endLine, m.level, m.ruleId, m.message, m.hint ?? '']),
-  );
+function* changeRows(run: RunResult): Generator<CsvRow> {
+  for (const c of run.changes) yield [c.file, c.startLine, c.endLine, c.operation, c.message];
 }
 
-export function filesCsv(run: RunResult): string {
-  return csv(
-    FILES_HEADER,
-    run.files.filter((f) => f.status === 'skipped' || f.status === 'failed').map((f) => [f.rel, f.status, f.reason ?? '']),
-  );
+function* manualRows(run: RunResult): Generator<CsvRow> {
+  for (const m of run.manual) yield [m.file, m.startLine, m.endLine, m.level, m.ruleId, m.message, m.hint ?? ''];
 }
 
-export function changesJson(run: RunResult, version: string): string {
-  const doc = {
+function* fileRows(run: RunResult): Generator<CsvRow> {
+  for (const f of run.files) if (f.status === 'skipped' || f.status === 'failed') yield [f.rel, f.status, f.reason ?? ''];
+}
+
+export const changeListChunks = (run: RunResult) => csvChunks(CHANGE_LIST_HEADER, changeRows(run));
+export const manualChunks = (run: RunResult) => csvChunks(MANUAL_HEADER, manualRows(run));
+export const filesChunks = (run: RunResult) => csvChunks(FILES_HEADER, fileRows(run));
+
+export const changeListCsv = (run: RunResult): string => chunksText(changeListChunks(run));
+export const manualCsv = (run: RunResult): string => chunksText(manualChunks(run));
+export const filesCsv = (run: RunResult): string => chunksText(filesChunks(run));
+
+/** changes.json as a document: what the file holds, and what the report page is made from. */
+export function changesDoc(run: RunResult, version: string) {
+  return {
     tool: 'ascendify',
     version,
     options: run.options,
@@ -79,28 +100,33 @@ export function changesJson(run: RunResult, version: string): string {
     })),
     notes: run.notes,
   };
-  return JSON.stringify(doc, null, 2) + '\n';
 }
+
+export type ChangesDoc = ReturnType<typeof changesDoc>;
 
 export const REPORT_FILES = ['change_list.csv', 'manual_changes.csv', 'files.csv', 'changes.json', 'changes.patch', 'summary.txt'];
 
-export function writeReports(dir: RootedWriter, run: RunResult, version: string, summary: string): void {
+/** The conversion's report files; `doc` is changesDoc(run, version), which the page is then made from too. */
+export function writeReports(dir: RootedWriter, run: RunResult, doc: ChangesDoc, summary: string): void {
   writeReportFiles(dir, {
-    'change_list.csv': () => changeListCsv(run),
-    'manual_changes.csv': () => manualCsv(run),
-    'files.csv': () => filesCsv(run),
-    'changes.json': () => changesJson(run, version),
+    'change_list.csv': () => changeListChunks(run),
+    'manual_changes.csv': () => manualChunks(run),
+    'files.csv': () => filesChunks(run),
+    'changes.json': () => jsonFileChunks(doc),
     'changes.patch': () => run.patch,
     'summary.txt': () => summary,
   });
 }
 
 /**
- * Make each report file and write it, one at a time: a large repository's
- * reports are tens of MB each, and none is kept once written.
+ * Make each report file and write it, one at a time and piece by piece: a
+ * large repository's reports are tens of MB each, and none is ever held whole.
  */
-export function writeReportFiles(dir: RootedWriter, files: Record<string, () => string | Uint8Array>): void {
-  for (const [name, make] of Object.entries(files)) dir.writeFile(name, make(), 0o644);
+export function writeReportFiles(dir: RootedWriter, files: Record<string, () => ReportContent>): void {
+  for (const [name, make] of Object.entries(files)) {
+    const content = make();
+    dir.writeChunks(name, typeof content === 'string' || content instanceof Uint8Array ? [content] : content, 0o644);
+  }
 }
 
 /** `(12 Python, 2 shell, 1 notebook)`: what the scanned files were, when not only Python. */

@@ -43,6 +43,22 @@ function osError(what: string, e: unknown): WriteError {
   return new WriteError(`${what}: ${errorText(e)}`, code);
 }
 
+/** Where a string piece is encoded before it is written (any piece of up to a third of its length fits). */
+let scratch: Buffer | undefined;
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  let buf: Uint8Array;
+  let end: number;
+  if (typeof data === 'string' && data.length * 3 <= (scratch ??= Buffer.allocUnsafe(1 << 17)).length) {
+    buf = scratch;
+    end = scratch.write(data, 'utf8');
+  } else {
+    buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    end = buf.length;
+  }
+  for (let off = 0; off < end; ) off += fs.writeSync(fd, buf, off, end - off);
+}
+
 export class RootedWriter {
   /** Directories checked or created (relative, '' = root) → undefined, or why they cannot be used. */
   private readonly dirs = new Map<string, string | undefined>();
@@ -177,11 +193,39 @@ export class RootedWriter {
 
   /** Write `data` to `rel` atomically with `mode`. */
   writeFile(rel: string, data: Uint8Array | string, mode: number): void {
-    this.replace(rel, mode, (fd) => {
-      const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let off = 0;
-      while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
-    });
+    this.writeChunks(rel, [data], mode);
+  }
+
+  /**
+   * Write the pieces (strings as UTF-8) one after the other to `rel`, each as
+   * it comes, atomically with `mode` as writeFile: a report of tens of MB is
+   * never one string or one buffer. Each string piece is encoded alone, so a
+   * piece must not end inside a surrogate pair (jsonChunks and csvChunks cut
+   * between values). An error of the pieces' own (a generator
+   * that throws) is thrown as it is, after the temporary file is removed;
+   * what the OS refuses is a WriteError, as with writeFile.
+   */
+  writeChunks(rel: string, chunks: Iterable<string | Uint8Array>, mode: number): void {
+    const pieces = typeof chunks === 'string' ? [chunks] : chunks;
+    let failed: { error: unknown } | undefined;
+    try {
+      this.replace(rel, mode, (fd) => {
+        const it = pieces[Symbol.iterator]();
+        for (;;) {
+          let next: IteratorResult<string | Uint8Array>;
+          try {
+            next = it.next();
+          } catch (e) {
+            failed = { error: e };
+            throw e;
+          }
+          if (next.done) break;
+          writeAll(fd, next.value);
+        }
+      });
+    } catch (e) {
+      throw failed ? failed.error : e;
+    }
   }
 
   /** Copy the file at `from` (outside the root) to `rel` atomically with `mode`. */
