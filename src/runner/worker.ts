@@ -25,22 +25,31 @@ import { errorText } from './files';
  * between its major GCs. A forced GC (`gc()`) frees them, but costs far more
  * than its pause: V8 then lets go the hidden classes no live object uses and
  * the optimised code that embeds them, so every forced GC between two files
- * is followed by a wave of deoptimisations and recompilations. With one every
- * 512 Ki parsed characters (the earlier rule), the training part of the bench
- * corpus took 24.5 s wall / 37.4 s CPU on one thread against 17.7 s / 21.1 s
- * with none, for 156 MB against 224 MB of peak RSS (docs/performance.md, "GC").
+ * is followed by a wave of deoptimisations and recompilations. With the
+ * earlier rule (one every 2 Mi parsed characters on the main thread, 512 Ki in
+ * a worker), the training part of the bench corpus took 24.5-26.4 s wall,
+ * 37-38 s CPU on one thread against 17.7 s / 21.1 s with none, for 156 MB
+ * against 224 MB of peak RSS (docs/performance.md, "GC").
  *
- * So a GC is forced only when memory says so: every COLLECT_CHECK_CHARS parsed
- * characters the thread reads the process's RSS, and forces one when it has
- * grown by RSS_GROWTH_BYTES over the lowest level seen since this thread's
- * last forced GC (read at the check after it: the binding's finalizers free
- * the trees on a later turn of the event loop). Memory the C allocator keeps
- * after freeing trees is reused by the next ones, so the RSS grows only when
- * dead trees really pile up. The main thread of an in-process run checks the
- * same way; in a pool each worker has its own level.
+ * So on the main thread (in-process runs: `--jobs 1`, a small repository, one
+ * big file) a GC is forced only when memory says so: every
+ * COLLECT_CHECK_CHARS parsed characters the thread reads the process's RSS,
+ * and forces one when it has grown by RSS_GROWTH_BYTES over the lowest level
+ * seen since its last forced GC (read at the check after it: the binding's
+ * finalizers free the trees on a later turn of the event loop). Memory the C
+ * allocator keeps after freeing trees is reused by the next ones, so the RSS
+ * grows only when dead trees really pile up.
+ *
+ * A pool worker forces one every WORKER_COLLECT_CHARS parsed characters,
+ * whatever the RSS. Two workers and the main thread share the process: with
+ * the RSS rule in the workers the bench corpus peaked at 444-481 MB (each
+ * worker's allocator keeps what its dead trees took until they are collected),
+ * over issue 11's 400 MB; a GC every 1 Mi characters keeps it at ~355 MB, as
+ * every 512 Ki did, with half the forced GCs (docs/performance.md, "GC").
  */
 export const COLLECT_CHECK_CHARS = 512 * 1024;
 export const RSS_GROWTH_BYTES = 64 * 1024 * 1024;
+export const WORKER_COLLECT_CHARS = 1024 * 1024;
 
 let gcFn: (() => void) | null | undefined;
 let checkedAt = 0;
@@ -86,14 +95,18 @@ export function gcDecision(rss: number, low: number | undefined, growth = RSS_GR
 }
 
 /**
- * Force a major GC if enough text was parsed since the last check and the RSS
- * grew enough (see above). Call right before returning to the event loop, so
+ * Force a major GC if enough text was parsed since the last one (a worker) or
+ * since the last check and the RSS grew enough (the main thread; see above). Call right before returning to the event loop, so
  * that the trees' finalizers can run.
  */
 export function collectTreesIfDue(): void {
   const n = parsedChars();
-  if (n - checkedAt < COLLECT_CHECK_CHARS) return;
+  if (n - checkedAt < (isMainThread ? COLLECT_CHECK_CHARS : WORKER_COLLECT_CHARS)) return;
   checkedAt = n;
+  if (!isMainThread) {
+    gcFunction()?.();
+    return;
+  }
   const d = gcDecision(process.memoryUsage.rss(), lowRss);
   lowRss = d.low;
   if (d.collect) gcFunction()?.();
