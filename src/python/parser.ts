@@ -84,8 +84,8 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
  * over 50 MB of native memory) whose edits span most of it. tree-sitter
  * re-reads most of it anyway (on a 2 MB file changed on most lines, a fresh
  * parse costs the same as an incremental one), and a caller that knows this
- * can let the old tree go first (`dropTree`), so that the file holds one
- * native tree at a time, not two. Smaller texts are always reparsed
+ * can let the old tree go first (`dropTree`; its native memory is freed after
+ * the file, see there). Smaller texts are always reparsed
  * incrementally, edit by edit (12 % less parse time on training code).
  */
 export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boolean {
