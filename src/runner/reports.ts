@@ -6,7 +6,7 @@
  */
 import type { RunResult } from './run';
 import { UNPARSED_REGION_RULE } from '../core/pipeline';
-import type { RootedWriter } from './safe-fs';
+import type { RootedWriter, WriteContent } from './safe-fs';
 import { CHUNK_CHARS, jsonFileChunks } from '../report/json-chunks';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
@@ -41,9 +41,6 @@ export function* csvChunks(header: CsvRow, rows: Iterable<CsvRow>): Generator<st
   }
   if (piece) yield piece;
 }
-
-/** Report content: text, bytes, or text in pieces (written as they come). */
-export type ReportContent = string | Uint8Array | Iterable<string>;
 
 /** The text of report content made in pieces. */
 export function chunksText(content: string | Iterable<string>): string {
@@ -122,11 +119,8 @@ export function writeReports(dir: RootedWriter, run: RunResult, doc: ChangesDoc,
  * Make each report file and write it, one at a time and piece by piece: a
  * large repository's reports are tens of MB each, and none is ever held whole.
  */
-export function writeReportFiles(dir: RootedWriter, files: Record<string, () => ReportContent>): void {
-  for (const [name, make] of Object.entries(files)) {
-    const content = make();
-    dir.writeChunks(name, typeof content === 'string' || content instanceof Uint8Array ? [content] : content, 0o644);
-  }
+export function writeReportFiles(dir: RootedWriter, files: Record<string, () => WriteContent>): void {
+  for (const [name, make] of Object.entries(files)) dir.writeChunks(name, make(), 0o644);
 }
 
 /** `(12 Python, 2 shell, 1 notebook)`: what the scanned files were, when not only Python. */

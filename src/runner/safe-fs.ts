@@ -59,6 +59,9 @@ function writeAll(fd: number, data: string | Uint8Array): void {
   for (let off = 0; off < end; ) off += fs.writeSync(fd, buf, off, end - off);
 }
 
+/** What a writer writes: text (as UTF-8), bytes, or pieces of either written as they come. */
+export type WriteContent = string | Uint8Array | Iterable<string | Uint8Array>;
+
 export class RootedWriter {
   /** Directories checked or created (relative, '' = root) → undefined, or why they cannot be used. */
   private readonly dirs = new Map<string, string | undefined>();
@@ -74,7 +77,7 @@ export class RootedWriter {
    * file makes the kernel start writing the new file's data out
    * (auto_da_alloc), which queues behind the previous writes: 5,000 files of
    * 20 KB replaced in a row took 4.7 s renamed over, 0.12 s removed and
-   * renamed (docs/performance.md, "Replacing files").
+   * renamed (docs/performance.md, "Replacing output files").
    */
   constructor(
     readonly root: string,
@@ -171,7 +174,7 @@ export class RootedWriter {
     return path.join(path.dirname(abs), `.${path.basename(abs)}.ascendify-${process.pid}-${++tmpCounter}.tmp`);
   }
 
-  /** Replace `rel` with a fresh temporary file filled by `fill(fd)`, atomically. */
+  /** Replace `rel` with a fresh temporary file filled by `fill(fd)`, renamed in complete (see `atomicReplace`). */
   private replace(rel: string, mode: number, fill: (fd: number, tmp: string) => void): void {
     this.parentOf(rel);
     const exists = this.checkTarget(rel, false);
@@ -191,22 +194,22 @@ export class RootedWriter {
     }
   }
 
-  /** Write `data` to `rel` atomically with `mode`. */
+  /** Write `data` to `rel` with `mode`, complete or not at all. */
   writeFile(rel: string, data: Uint8Array | string, mode: number): void {
     this.writeChunks(rel, [data], mode);
   }
 
   /**
    * Write the pieces (strings as UTF-8) one after the other to `rel`, each as
-   * it comes, atomically with `mode` as writeFile: a report of tens of MB is
+   * it comes, with `mode` as writeFile: a report of tens of MB is
    * never one string or one buffer. Each string piece is encoded alone, so a
    * piece must not end inside a surrogate pair (jsonChunks and csvChunks cut
    * between values). An error of the pieces' own (a generator
    * that throws) is thrown as it is, after the temporary file is removed;
    * what the OS refuses is a WriteError, as with writeFile.
    */
-  writeChunks(rel: string, chunks: Iterable<string | Uint8Array>, mode: number): void {
-    const pieces = typeof chunks === 'string' ? [chunks] : chunks;
+  writeChunks(rel: string, chunks: WriteContent, mode: number): void {
+    const pieces = typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
     let failed: { error: unknown } | undefined;
     try {
       this.replace(rel, mode, (fd) => {

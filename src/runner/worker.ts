@@ -95,9 +95,10 @@ export function gcDecision(rss: number, low: number | undefined, growth = RSS_GR
 }
 
 /**
- * Force a major GC if enough text was parsed since the last one (a worker) or
- * since the last check and the RSS grew enough (the main thread; see above). Call right before returning to the event loop, so
- * that the trees' finalizers can run.
+ * Force a major GC if enough text was parsed since the last one (a worker),
+ * or since the last check and the RSS grew enough (the main thread; see
+ * above). Call right before returning to the event loop, so that the trees'
+ * finalizers can run.
  */
 export function collectTreesIfDue(): void {
   const n = parsedChars();
