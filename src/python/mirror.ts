@@ -23,6 +23,7 @@
  * for `reparse` (incremental parsing) until the engine lets it go.
  */
 import type Parser = require('tree-sitter');
+import { exportedViews, type ExportedTree, type NativeTrees } from './native-trees';
 
 /** A replacement of `[start, end)` of a text by `content` (parser.ts `TextEdit`). */
 interface Replacement {
@@ -155,9 +156,21 @@ export class MirrorTree {
     return this.nativeTree;
   }
 
-  /** Let the binding's tree go (the mirror, if made, stays readable). */
+  /**
+   * Let the binding's tree go (the mirror, if made, stays readable). With the
+   * native helper its memory is freed now; without, when a GC finds it dead.
+   */
   releaseNative(): void {
+    const native = this.nativeTree;
     this.nativeTree = undefined;
+    if (native && helper) helper.deleteTree(native);
+  }
+
+  /** The binding's tree, handed over (for `reparse`, which frees it with `freeNativeTree`): this copy no longer has it. */
+  takeNative(): Parser.Tree | undefined {
+    const native = this.nativeTree;
+    this.nativeTree = undefined;
+    return native;
   }
 
   get rootNode(): SyntaxNode {
@@ -239,6 +252,11 @@ export class MirrorTree {
   private build(): void {
     const native = this.nativeTree;
     if (!native) throw new Error('mirror: the tree was released before it was read');
+    if (helper) {
+      this.reuse = undefined; // a copy in one native call: nothing to save by reusing the old one
+      this.adopt(exportedViews(helper.exportTree(native)), native);
+      return;
+    }
     const hasError = this.hasError;
     const reuse = hasError ? (this.reuse = undefined) : this.reusable();
     const holding = reuse ? statementHolders() : undefined;
@@ -369,18 +387,59 @@ export class MirrorTree {
     nextBase += n;
     this.built = true;
   }
+
+  /** Take the native helper's copy of the tree (learning the symbols and fields it shows first). */
+  private adopt(t: ExportedTree, native: Parser.Tree): void {
+    const h = helper!;
+    for (let i = 0; i < t.count; i++) {
+      const symbol = t.symbols[i];
+      if (childFields[symbol] === undefined) {
+        const [name, named] = symbol === ERROR_SYMBOL ? ['ERROR', true] : h.symbolName(native, symbol);
+        learnSymbolNamed(symbol, name, named);
+      }
+      const field = t.fields[i];
+      if (field !== 0 && fieldNames[field] === undefined) learnFieldNamed(field, h.fieldName(native, field) ?? '');
+    }
+    this.count = t.count;
+    this.symbols = t.symbols;
+    this.flags = t.flags;
+    this.fields = t.fields;
+    this.starts = t.starts;
+    this.ends = t.ends;
+    this.parents = t.parents;
+    this.subtreeEnds = t.subtreeEnds;
+    this.nativeHasError = (t.flags[0] & HAS_ERROR) !== 0;
+    this.base = nextBase;
+    nextBase += t.count;
+    this.built = true;
+  }
+}
+
+/** The native helper (native-trees.ts), once the parser has checked it; undefined: walk through the binding. */
+let helper: NativeTrees | undefined;
+export function useNativeHelper(h: NativeTrees | undefined): void {
+  helper = h;
+}
+
+/** Free a binding's tree now if the helper can (else a GC will); it must not be used afterwards. */
+export function freeNativeTree(native: Parser.Tree): void {
+  if (helper) helper.deleteTree(native);
 }
 
 function learnSymbol(symbol: number, cursor: Parser.TreeCursor): void {
-  const name = symbol === ERROR_SYMBOL ? 'ERROR' : cursor.nodeType;
+  if (symbol === ERROR_SYMBOL) learnSymbolNamed(symbol, 'ERROR', true);
+  else learnSymbolNamed(symbol, cursor.nodeType, cursor.nodeIsNamed);
+}
+
+function learnSymbolNamed(symbol: number, name: string, named: boolean): void {
   typeNames[symbol] = name;
-  namedSymbol[symbol] = symbol === ERROR_SYMBOL ? true : cursor.nodeIsNamed;
+  namedSymbol[symbol] = named;
   symbolsVersion++;
   const list = symbolsByName.get(name);
   if (list) list.push(symbol);
   else symbolsByName.set(name, [symbol]);
   // only a named type listed without fields is known to have no field on its children
-  childFields[symbol] = fieldless && namedSymbol[symbol] && fieldless.has(name) ? 1 : 2;
+  childFields[symbol] = fieldless && named && fieldless.has(name) ? 1 : 2;
 }
 
 /** 1 for the symbols whose children are statements (module, block). */
@@ -396,7 +455,10 @@ let holders: Uint8Array | undefined;
 let holdersVersion = -1;
 
 function learnField(field: number, cursor: Parser.TreeCursor): void {
-  const name = (cursor as unknown as { currentFieldName: string | undefined }).currentFieldName ?? '';
+  learnFieldNamed(field, (cursor as unknown as { currentFieldName: string | undefined }).currentFieldName ?? '');
+}
+
+function learnFieldNamed(field: number, name: string): void {
   fieldNames[field] = name;
   if (!fieldIds.has(name)) fieldIds.set(name, field);
 }

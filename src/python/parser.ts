@@ -4,7 +4,8 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
-import { MirrorTree, setNodeTypeInfo, type SyntaxNode as MirrorNode } from './mirror';
+import { freeNativeTree, MirrorTree, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
+import { exportedViews, nativeTrees, type NativeTrees } from './native-trees';
 
 /** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
 export type SyntaxNode = MirrorNode;
@@ -17,12 +18,74 @@ const queries = new Map<string, Parser.Query>();
 
 function getParser(): Parser {
   if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
+    const p = (parser = new Parser());
+    p.setLanguage(Python as unknown as Parser.Language);
     setNodeTypeInfo((Python as unknown as { nodeTypeInfo?: [] }).nodeTypeInfo);
+    useNativeHelper(nativeTrees((h) => checkHelper(h, p)));
   }
   return parser;
 }
+
+/** How many trees of this thread still hold their binding tree (0 once a file is done). */
+export function liveTreeCount(): number {
+  let n = 0;
+  for (const r of live) if (r.deref()?.native) n++;
+  return n;
+}
+
+/** Is the native helper in use on this thread (trees freed on request, copied in one call)? */
+export function treesFreedOnRequest(): boolean {
+  getParser();
+  return helperInUse;
+}
+let helperInUse = false;
+
+/**
+ * The native helper's check before use: its copy of a sample tree (fields,
+ * errors, a MISSING node, characters outside the BMP, CRLF) must be the
+ * binding's, node by node, and a deleted tree must read as deleted.
+ */
+function checkHelper(h: NativeTrees, p: Parser): string | undefined {
+  const sample = CHECK_SAMPLE;
+  const tree = p.parse(sample);
+  const t = exportedViews(h.exportTree(tree));
+  const c = tree.walk();
+  const path: number[] = [];
+  let i = 0;
+  for (;;) {
+    const node = c.currentNode;
+    const got = [t.symbols[i], t.starts[i], t.ends[i], t.fields[i], t.flags[i], t.parents[i]].join();
+    const flags = (c.nodeTypeId === 0xffff || c.nodeIsNamed ? 1 : 0) | (node.hasError && c.nodeIsMissing ? 2 : 0) | (node.hasError ? 4 : 0);
+    const want = [c.nodeTypeId, c.startIndex, c.endIndex, c.currentFieldId ?? 0, flags, path.length ? path[path.length - 1] : -1].join();
+    if (got !== want) return `node ${i}: ${got} instead of ${want}`;
+    if (c.gotoFirstChild()) {
+      path.push(i++);
+      continue;
+    }
+    i++;
+    if (t.subtreeEnds[i - 1] !== i) return `node ${i - 1}: subtree end ${t.subtreeEnds[i - 1]} instead of ${i}`;
+    let done = false;
+    while (!c.gotoNextSibling()) {
+      if (!c.gotoParent()) {
+        done = true;
+        break;
+      }
+      const top = path.pop()!;
+      if (t.subtreeEnds[top] !== i) return `node ${top}: subtree end ${t.subtreeEnds[top]} instead of ${i}`;
+    }
+    if (done) break;
+  }
+  if (i !== t.count) return `${t.count} nodes copied, ${i} in the tree`;
+  if (h.symbolName(tree, t.symbols[0])[0] !== 'module') return 'the root is not a module';
+  if (!h.deleteTree(tree) || h.deleteTree(tree)) return 'deleteTree';
+  helperInUse = true;
+  return undefined;
+}
+const CHECK_SAMPLE =
+  '# \u{1F600} \u00e9\r\nimport torch as th\nx = th.cuda.device_count() if a else f"cuda:{r!r:>{w}}"\n' +
+  'def f(a, *, b=1) -> int:\n    return {k: v for k, v in a.items()}[b]\n' +
+  'class C(B, metaclass=M):\n    @d\n    def g(self): print(self, x[1:2, ...], lambda: (yield))\n' +
+  's = "\u{1F680}"; t = s[0]\nif (:\n  y = [1,\nfoo(a b)\n';
 
 /**
  * The last text parsed on this thread and its tree: the analysis and the
@@ -31,13 +94,37 @@ function getParser(): Parser {
  * place, and `releaseTrees` (a file is done) empty it.
  */
 let last: { text: string; tree: Tree } | undefined;
-whenTreesReleased(() => (last = undefined));
+/**
+ * The trees parsed on this thread that still hold their binding tree: a
+ * file's trees are let go when it is done (`releaseTrees`), and with the
+ * native helper their memory is freed then and there, without a GC. Held
+ * weakly: a caller that never says it is done (a library user of the
+ * pipeline) leaves them to the GC, as without the helper.
+ */
+const live = new Set<WeakRef<Tree>>();
+const refOf = new WeakMap<Tree, WeakRef<Tree>>();
+function hold(tree: Tree): void {
+  const r = new WeakRef(tree);
+  refOf.set(tree, r);
+  live.add(r);
+  if (live.size > 4096) for (const x of live) if (!x.deref()) live.delete(x);
+}
+function letGo(tree: Tree): void {
+  const r = refOf.get(tree);
+  if (r) live.delete(r);
+}
+whenTreesReleased(() => {
+  last = undefined;
+  for (const r of live) r.deref()?.releaseNative();
+  live.clear();
+});
 let charsParsed = 0;
 
 /**
  * Characters parsed on this thread so far. Trees live in native memory that
- * V8 does not see, so a long run can grow by every tree it ever built before a
- * major GC happens to run; the pool uses this count to ask for one now and then.
+ * V8 does not see, so without the native helper a long run can grow by every
+ * tree it ever built before a major GC happens to run; the pool then uses this
+ * count to ask for one now and then.
  */
 export function parsedChars(): number {
   return charsParsed;
@@ -75,6 +162,7 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
   const native = getParser().parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
   // node texts are cut from the original text (its '\r' line endings kept), rows counted in `input`
   const tree = new MirrorTree(native, text, input, from);
+  hold(tree);
   last = { text, tree };
   return tree;
 }
@@ -84,8 +172,7 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
  * over 50 MB of native memory) whose edits span most of it. tree-sitter
  * re-reads most of it anyway (on a 2 MB file changed on most lines, a fresh
  * parse costs the same as an incremental one), and a caller that knows this
- * can let the old tree go first (`dropTree`; its native memory is freed after
- * the file, see there). Smaller texts are always reparsed
+ * can let the old tree go first (`dropTree`). Smaller texts are always reparsed
  * incrementally, edit by edit (12 % less parse time on training code).
  */
 export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boolean {
@@ -95,13 +182,15 @@ export function parsesAfresh(oldText: string, edits: readonly TextEdit[]): boole
 
 /**
  * The engine is done with `tree` (it parses the next text afresh): forget
- * everything kept about it, so that a GC can free it. (Not before the file is
- * done: the binding frees a tree's native memory in a finalizer that Node runs
- * on a later turn of the event loop, even after a forced GC.)
+ * everything kept about it and free its native memory now (with the native
+ * helper; without it, the binding frees it in a finalizer that Node runs on a
+ * later turn of the event loop after a GC, so not before the file is done).
+ * Its JS copy, if made, stays readable.
  */
 export function dropTree(tree: Tree): void {
   if (last?.tree === tree) last = undefined;
   releaseTree(tree);
+  letGo(tree);
   tree.releaseNative();
 }
 
@@ -126,10 +215,11 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   const oldInput = lexable(oldText);
   const newInput = lexable(newText);
   const fresh = parsesAfresh(oldText, edits);
-  const old = oldTree.native;
+  letGo(oldTree);
+  const old = oldTree.takeNative(); // edited into the new text's: no use for anything else
   if (!old) throw new Error('reparse: the old tree was released');
-  oldTree.releaseNative(); // edited into the new text's: no use for anything else
-  if (!fresh) {
+  if (fresh) freeNativeTree(old);
+  else {
     // one call per edit, the last first (so that each is described in the old
     // text's terms): tree-sitter then re-reads only around the edits. (The
     // binding updates every node object it has handed out on each call; the
@@ -141,6 +231,8 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
   const opts = { bufferSize: Math.max(newText.length + 1, 32 * 1024) };
   // the new copy takes the old one's unchanged top-level statements as they are (mirror.ts)
   const tree = new MirrorTree(getParser().parse(newInput, fresh ? undefined : old, opts), newText, newInput, { old: oldTree, edits });
+  if (!fresh) freeNativeTree(old); // the new tree holds what it reuses of the old one
+  hold(tree);
   last = { text: newText, tree };
   return tree;
 }

@@ -124,6 +124,15 @@ export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts
   return new WorkerPool<T>(tasks, opts, jobs, onResult).run();
 }
 
+/**
+ * The young generation of a worker's V8 heap (V8's default lets it grow to
+ * ~48 MB). Capped, the bench corpus with two workers peaks 25-40 MB lower for
+ * the same CPU time (engine only, three interleaved runs each: 257 vs 288 MB,
+ * 23.6-27.2 s vs 23.5-28.0 s of CPU; docs/performance.md, "The native helper").
+ * Only the young generation: old-generation limits end a worker that reaches them.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 24;
+
 async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>, signal?: AbortSignal): Promise<void> {
   let last = performance.now();
   for (const [i, t] of tasks.entries()) {
@@ -215,7 +224,7 @@ class WorkerPool<T extends FileTask> {
 
   private spawn(): Slot<T> {
     const data: PoolWorkerData = { ascendifyPoolWorker: true, engine: this.opts.engine };
-    const worker = new Worker(this.script, { workerData: data });
+    const worker = new Worker(this.script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.started++;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.exits.push(exited);

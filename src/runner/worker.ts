@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { parsedChars } from '../python/parser';
+import { parsedChars, treesFreedOnRequest } from '../python/parser';
 import { convertFile, failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
 
@@ -46,6 +46,10 @@ import { errorText } from './files';
  * worker's allocator keeps what its dead trees took until they are collected),
  * over issue 11's 400 MB; a GC every 1 Mi characters keeps it at ~355 MB, as
  * every 512 Ki did, with half the forced GCs (docs/performance.md, "GC").
+ *
+ * All of this is the fallback: with the native helper (src/python/native-trees.ts,
+ * built by `npm ci`) the engine frees each tree when it is done with it, and no
+ * GC is ever forced (docs/performance.md, "The native helper").
  */
 export const COLLECT_CHECK_CHARS = 512 * 1024;
 export const RSS_GROWTH_BYTES = 64 * 1024 * 1024;
@@ -101,6 +105,7 @@ export function gcDecision(rss: number, low: number | undefined, growth = RSS_GR
  * finalizers can run.
  */
 export function collectTreesIfDue(): void {
+  if (treesFreedOnRequest()) return; // the native helper freed each tree when the engine was done with it
   const n = parsedChars();
   if (n - checkedAt < (isMainThread ? COLLECT_CHECK_CHARS : WORKER_COLLECT_CHARS)) return;
   checkedAt = n;

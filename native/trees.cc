@@ -1,0 +1,153 @@
+// ascendify's native helper for the tree-sitter binding's trees
+// (src/python/native-trees.ts says why; docs/performance.md has the numbers).
+//
+//   deleteTree(tree)       free the tree's native memory now (the binding frees
+//                          it only in a finalizer, after a GC); the tree must
+//                          not be used afterwards (the engine never does)
+//   exportTree(tree)       the whole visible tree, in document order, in one
+//                          ArrayBuffer (see the layout below)
+//   symbolName(tree, s)    a symbol's type name, whether it is named
+//   fieldName(tree, f)     a field id's name
+//
+// A tree is the binding's `Tree` object: it is recognised by the binding's
+// type tag and read through the binding's own header (tree.h, compiled from
+// the installed package), so the layout read is the binding's.
+#include <napi.h>
+
+#include <cstring>
+#include <vector>
+
+#include "tree.h"
+#include "tree_sitter/api.h"
+
+namespace {
+
+// src/tree.cc of the binding: `Tree` objects carry this tag
+const napi_type_tag TREE_TYPE_TAG = {0x8AF2E5212AD58ABF, 0x7FA28BFC1966AC2D};
+
+node_tree_sitter::Tree *TreeOf(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "expected a tree-sitter Tree");
+  Napi::Object obj = info[0].As<Napi::Object>();
+  if (!obj.CheckTypeTag(&TREE_TYPE_TAG)) throw Napi::TypeError::New(env, "not a tree-sitter Tree (type tag)");
+  void *raw = nullptr;
+  if (napi_unwrap(env, obj, &raw) != napi_ok || raw == nullptr) throw Napi::TypeError::New(env, "not a tree-sitter Tree (unwrap)");
+  return static_cast<node_tree_sitter::Tree *>(raw);
+}
+
+const TSTree *LiveTree(const Napi::CallbackInfo &info) {
+  node_tree_sitter::Tree *tree = TreeOf(info);
+  if (tree->tree_ == nullptr) throw Napi::Error::New(info.Env(), "the tree was deleted");
+  return tree->tree_;
+}
+
+Napi::Value DeleteTree(const Napi::CallbackInfo &info) {
+  node_tree_sitter::Tree *tree = TreeOf(info);
+  if (tree->tree_ == nullptr) return Napi::Boolean::New(info.Env(), false);
+  ts_tree_delete(tree->tree_);
+  tree->tree_ = nullptr; // the binding's finalizer then deletes nothing
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+const uint8_t NAMED = 1;
+const uint8_t MISSING = 2;
+const uint8_t HAS_ERROR = 4;
+
+// Layout of exportTree's buffer for n nodes (node i: the i-th visible node in
+// document order, node 0 the root), each array n long, one after the other:
+//   Uint32 starts, Uint32 ends (UTF-16 indices: the binding parses UTF-16),
+//   Int32 parents (-1 for the root), Int32 subtreeEnds (index after i's subtree),
+//   Uint16 symbols, Uint8 flags (NAMED | MISSING | HAS_ERROR), Uint8 fields (field id, 0 none)
+Napi::Value ExportTree(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  const TSTree *tree = LiveTree(info);
+  TSNode root = ts_tree_root_node(tree);
+  const uint32_t n = ts_node_descendant_count(root);
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, static_cast<size_t>(n) * 20);
+  uint8_t *base = static_cast<uint8_t *>(buffer.Data());
+  uint32_t *starts = reinterpret_cast<uint32_t *>(base);
+  uint32_t *ends = starts + n;
+  int32_t *parents = reinterpret_cast<int32_t *>(ends + n);
+  int32_t *subtree_ends = parents + n;
+  uint16_t *symbols = reinterpret_cast<uint16_t *>(subtree_ends + n);
+  uint8_t *flags = reinterpret_cast<uint8_t *>(symbols + n);
+  uint8_t *fields = flags + n;
+
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  std::vector<int32_t> path;
+  uint32_t count = 0;
+  bool overflow = false;
+  for (;;) {
+    if (count == n) {
+      overflow = true;
+      break;
+    }
+    const uint32_t i = count++;
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    starts[i] = ts_node_start_byte(node) / 2;
+    ends[i] = ts_node_end_byte(node) / 2;
+    parents[i] = path.empty() ? -1 : path.back();
+    symbols[i] = ts_node_symbol(node);
+    uint8_t f = ts_node_is_named(node) ? NAMED : 0;
+    if (ts_node_has_error(node)) {
+      f |= HAS_ERROR;
+      if (ts_node_is_missing(node)) f |= MISSING;
+    }
+    flags[i] = f;
+    const TSFieldId field = path.empty() ? 0 : ts_tree_cursor_current_field_id(&cursor);
+    fields[i] = field > 255 ? 0 : static_cast<uint8_t>(field);
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      path.push_back(static_cast<int32_t>(i));
+      continue;
+    }
+    subtree_ends[i] = static_cast<int32_t>(count);
+    bool done = false;
+    for (;;) {
+      if (path.empty()) {
+        done = true;
+        break;
+      }
+      if (ts_tree_cursor_goto_next_sibling(&cursor)) break;
+      ts_tree_cursor_goto_parent(&cursor);
+      subtree_ends[path.back()] = static_cast<int32_t>(count);
+      path.pop_back();
+    }
+    if (done) break;
+  }
+  ts_tree_cursor_delete(&cursor);
+  if (overflow || count != n) throw Napi::Error::New(env, "exportTree: the walk and the descendant count disagree");
+  return buffer;
+}
+
+Napi::Value SymbolName(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  const TSTree *tree = LiveTree(info);
+  if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(env, "expected a symbol");
+  const TSLanguage *language = ts_tree_language(tree);
+  const TSSymbol symbol = static_cast<TSSymbol>(info[1].As<Napi::Number>().Uint32Value());
+  const char *name = ts_language_symbol_name(language, symbol);
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Napi::String::New(env, name ? name : ""));
+  result.Set(1u, Napi::Boolean::New(env, ts_language_symbol_type(language, symbol) == TSSymbolTypeRegular));
+  return result;
+}
+
+Napi::Value FieldName(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  const TSTree *tree = LiveTree(info);
+  if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(env, "expected a field id");
+  const char *name = ts_language_field_name_for_id(ts_tree_language(tree), static_cast<TSFieldId>(info[1].As<Napi::Number>().Uint32Value()));
+  return name ? Napi::String::New(env, name) : env.Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("deleteTree", Napi::Function::New(env, DeleteTree, "deleteTree"));
+  exports.Set("exportTree", Napi::Function::New(env, ExportTree, "exportTree"));
+  exports.Set("symbolName", Napi::Function::New(env, SymbolName, "symbolName"));
+  exports.Set("fieldName", Napi::Function::New(env, FieldName, "fieldName"));
+  return exports;
+}
+
+} // namespace
+
+NODE_API_MODULE(ascendify_trees, Init)

@@ -1,0 +1,92 @@
+/**
+ * The native helper (native-trees.ts, native/trees.cc): the engine frees each
+ * tree when it is done with it, a freed tree reads as an error (never a crash),
+ * and a helper that fails its check is not used.
+ */
+import { liveTreeCount, parse, reparse, treesFreedOnRequest } from './parser';
+import { nativeTrees, nativeTreesStatus } from './native-trees';
+import { releaseTrees } from './tree-cache';
+import { convertFile } from '../runner/convert-file';
+import { PASSES } from '../../transforms';
+
+const helper = () => {
+  parse('x = 1\n');
+  releaseTrees();
+  return nativeTrees(() => 'checked already');
+};
+
+describe('the native helper', () => {
+  it('is in use when built (npm ci builds it)', () => {
+    expect(helper()).toBeDefined();
+    expect(treesFreedOnRequest()).toBe(true);
+    expect(nativeTreesStatus()).toBe('in use');
+  });
+
+  it("frees a file's trees when the file is done, the spent one of a reparse at once", () => {
+    const h = helper()!;
+    const text = 'import torch\nx = a.cuda()\n';
+    const first = parse(text);
+    const firstNative = first.native!;
+    expect(first.rootNode.type).toBe('module');
+    const next = reparse(first, text, [{ start: 20, end: 24, content: 'npu' }], 'import torch\nx = a.npu()\n');
+    expect(h.deleteTree(firstNative)).toBe(false); // freed by reparse: the new tree has what it reused
+    expect(liveTreeCount()).toBe(1);
+    const nextNative = next.native!;
+    const call = next.rootNode.descendantsOfType('call')[0]; // copied now: readable after the release
+    const other = parse('y = 2\n');
+    const otherNative = other.native!;
+    expect(liveTreeCount()).toBe(2);
+    releaseTrees();
+    expect(liveTreeCount()).toBe(0);
+    expect([next.native, other.native]).toEqual([undefined, undefined]);
+    expect([h.deleteTree(nextNative), h.deleteTree(otherNative)]).toEqual([false, false]);
+    // the copies made before stay readable
+    expect([call.text, call.parent!.type]).toEqual(['a.npu()', 'assignment']);
+  });
+
+  it('a tree freed before it was copied reads as an error, not a crash', () => {
+    const h = helper()!;
+    const tree = parse('z = 3\n');
+    const native = tree.native!;
+    releaseTrees();
+    expect(() => tree.rootNode).toThrow('released before it was read');
+    expect(() => h.exportTree(native)).toThrow('the tree was deleted');
+    expect(() => h.exportTree({} as never)).toThrow('not a tree-sitter Tree');
+  });
+
+  it('leaves no tree held after converting a file over several rounds', () => {
+    const src = 'import torch\nm = torch.nn.DataParallel(net).cuda()\ndevice = torch.device("cuda:0")\nif torch.cuda.is_available():\n    torch.cuda.synchronize()\n';
+    const r = convertFile('train.py', Buffer.from(src), { passIds: PASSES.map((p) => p.id), unsafe: false, transferToNpu: false, maxFileSize: 1 << 20 });
+    expect(r.status).toBe('changed');
+    expect(liveTreeCount()).toBe(0);
+  });
+
+  it('gives the memory of spent trees back without a GC', () => {
+    helper();
+    const line = 'x = torch.zeros(3, device="cuda").cuda() + f(a, b[1:2], {"k": v})\n';
+    const text = line.repeat(Math.ceil((1 << 20) / line.length)); // 1 MiB: ~50 MB of native tree
+    const before = process.memoryUsage.rss();
+    for (let i = 0; i < 24; i++) {
+      parse(text + '#'.repeat(i)); // not the parser's cached tree
+      releaseTrees();
+    }
+    // held until a GC, 24 such trees would take over 1 GB
+    expect(process.memoryUsage.rss() - before).toBeLessThan(300 * 1024 * 1024);
+  });
+});
+
+describe('a helper that fails its check', () => {
+  it.each([
+    ['answers differently', () => 'node 3: 1,2,3 instead of 1,2,4'],
+    ['throws', () => {
+      throw new Error('boom');
+    }],
+  ])('is not used when its check %s', (_label, check) => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('./native-trees') as typeof import('./native-trees');
+      expect(fresh.nativeTrees(check)).toBeUndefined();
+      expect(fresh.nativeTreesStatus()).toMatch(/^disagrees with the tree-sitter binding \((node 3|boom)/);
+    });
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * ascendify's native helper for tree-sitter trees (native/trees.cc), if it was
+ * built (`npm ci` / `npm install` build it; without it, everything still works).
+ *
+ * Two things the binding cannot do, each measured to matter (docs/performance.md,
+ * "The native helper"):
+ * - **free a tree now.** The binding frees a tree's native memory (~50 bytes
+ *   per character) only in a finalizer that runs after a GC, on a later turn
+ *   of the event loop; without the helper the engine forces GCs to keep memory
+ *   down, and every forced GC costs a wave of deoptimisations.
+ * - **copy a tree in one call.** The JS mirror (mirror.ts) otherwise walks a
+ *   `TreeCursor` through the binding: about five native calls per node, as
+ *   much time as the parse itself.
+ *
+ * The helper reads the binding's `Tree` objects through the binding's own
+ * header, compiled from the installed package, and is checked once per thread
+ * before use (`check`): a helper that answers differently from the binding is
+ * not used. `ASCENDIFY_NATIVE=0` turns it off (the bench compares both ways).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Parser = require('tree-sitter');
+
+export interface NativeTrees {
+  /** Free the tree's native memory now; false if it already was. The tree must not be used afterwards. */
+  deleteTree(tree: Parser.Tree): boolean;
+  /** The visible tree in document order, in one buffer: see native/trees.cc for the layout (20 bytes per node). */
+  exportTree(tree: Parser.Tree): ArrayBuffer;
+  /** A symbol's type name, and whether it is named. */
+  symbolName(tree: Parser.Tree, symbol: number): [string, boolean];
+  /** A field id's name. */
+  fieldName(tree: Parser.Tree, field: number): string | undefined;
+}
+
+/** The views of an `exportTree` buffer. */
+export interface ExportedTree {
+  count: number;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  parents: Int32Array;
+  subtreeEnds: Int32Array;
+  symbols: Uint16Array;
+  flags: Uint8Array;
+  fields: Uint8Array;
+}
+
+export function exportedViews(buffer: ArrayBuffer): ExportedTree {
+  const n = buffer.byteLength / 20;
+  return {
+    count: n,
+    starts: new Uint32Array(buffer, 0, n),
+    ends: new Uint32Array(buffer, 4 * n, n),
+    parents: new Int32Array(buffer, 8 * n, n),
+    subtreeEnds: new Int32Array(buffer, 12 * n, n),
+    symbols: new Uint16Array(buffer, 16 * n, n),
+    flags: new Uint8Array(buffer, 18 * n, n),
+    fields: new Uint8Array(buffer, 19 * n, n),
+  };
+}
+
+/** Where `npm install` builds the helper, from src/python (ts-jest) or dist/src/python. */
+const CANDIDATES = [path.join('..', '..', 'native'), path.join('..', '..', '..', 'native')].map((d) =>
+  path.join(__dirname, d, 'build', 'Release', 'ascendify_trees.node'),
+);
+
+let loaded: NativeTrees | null | undefined;
+let whyNot = '';
+
+/**
+ * The helper, or undefined (not built, turned off, or failed its check; `nativeTreesStatus` says which).
+ * `check(helper)` is the caller's test against the binding, run once on first use.
+ */
+export function nativeTrees(check: (helper: NativeTrees) => string | undefined): NativeTrees | undefined {
+  if (loaded !== undefined) return loaded ?? undefined;
+  loaded = null;
+  if (process.env.ASCENDIFY_NATIVE === '0') {
+    whyNot = 'turned off (ASCENDIFY_NATIVE=0)';
+    return undefined;
+  }
+  const file = CANDIDATES.find((f) => fs.existsSync(f));
+  if (!file) {
+    whyNot = 'not built (run `npm install` with a C++ compiler)';
+    return undefined;
+  }
+  let helper: NativeTrees;
+  try {
+    helper = require(file) as NativeTrees;
+  } catch (e) {
+    whyNot = `cannot be loaded: ${e instanceof Error ? e.message : String(e)}`;
+    return undefined;
+  }
+  let failed: string | undefined;
+  try {
+    failed = check(helper);
+  } catch (e) {
+    failed = e instanceof Error ? e.message : String(e);
+  }
+  if (failed) {
+    whyNot = `disagrees with the tree-sitter binding (${failed})`;
+    return undefined;
+  }
+  loaded = helper;
+  return helper;
+}
+
+/** 'in use', or why the helper is not used (for `ascendify --version`-style diagnostics and the bench). */
+export function nativeTreesStatus(): string {
+  return loaded ? 'in use' : loaded === null ? whyNot : 'not loaded yet';
+}
