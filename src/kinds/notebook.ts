@@ -55,7 +55,7 @@ import type { EngineOptions, FileResult } from '../runner/convert-file';
 import type { KindConverter } from './index';
 import { encodeJsonString, JsonSyntaxError, member, scanJson, stringStyle, type JsonStringStyle, type JsonValue } from './json-text';
 import { neutralizeCell, type NeutralCell } from './ipython';
-import { envNameFindings, shellTextFindings, type ScriptContext, type ScriptFinding } from './shell';
+import { envNameFindings, scriptContext, shellTextFindings, type ScriptContext, type ScriptFinding } from './shell';
 
 /** What follows each cell in the virtual module: ends the cell's last line, then a blank line. */
 const SEP = '\n\n';
@@ -217,7 +217,7 @@ function convertCells(rel: string, text: string, found: { index: number; source:
   };
 
   // shell code (`!` lines, `%%bash` bodies, `%env`): the launch-script rules of shell.ts
-  const ctx: ScriptContext = { rel, passIds: new Set(opts.passIds), ...(opts.project?.sources ? { sources: new Set(opts.project.sources) } : {}) };
+  const ctx: ScriptContext = scriptContext(rel, opts);
   const shell = shellCellEdits(cells, ctx, vLines);
   const changes: ChangeRecord[] = [];
   for (const { cell, f, expands } of shell.findings) {

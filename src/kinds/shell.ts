@@ -53,6 +53,22 @@ export interface ScriptContext {
   sources?: ReadonlySet<string>;
 }
 
+/**
+ * The context of a script of the run. The sets are made once per engine
+ * options (a worker's are the same object for every file): made per script,
+ * the run's source list (10k paths on the bench corpus) cost 2.3 ms per script.
+ */
+export function scriptContext(rel: string, opts: EngineOptions): ScriptContext {
+  let sets = contextSets.get(opts.passIds);
+  if (!sets || sets.sourceList !== opts.project?.sources) {
+    const sourceList = opts.project?.sources;
+    sets = { passIds: new Set(opts.passIds), sourceList, sources: sourceList ? new Set(sourceList) : undefined };
+    contextSets.set(opts.passIds, sets);
+  }
+  return { rel, passIds: sets.passIds, ...(sets.sources ? { sources: sets.sources } : {}) };
+}
+const contextSets = new WeakMap<readonly string[], { passIds: ReadonlySet<string>; sourceList: readonly string[] | undefined; sources: ReadonlySet<string> | undefined }>();
+
 const SHEBANG = /^#![ \t]*(?:(?:\/usr(?:\/local)?)?\/bin\/(?:ba)?sh|\/usr\/bin\/env[ \t]+(?:-S[ \t]+)?(?:ba)?sh)(?![\w.-])/;
 
 export const shellKind: KindConverter = {
@@ -382,8 +398,7 @@ export function convertScript(
     text = Buffer.from(bytes).toString('latin1');
     latin1 = true;
   }
-  const ctx: ScriptContext = { rel, passIds: new Set(opts.passIds), ...(opts.project?.sources ? { sources: new Set(opts.project.sources) } : {}) };
-  const { findings, notes } = find(text, ctx);
+  const { findings, notes } = find(text, scriptContext(rel, opts));
   const lines = new LineIndex(text);
   const edits: Edit[] = [];
   const changes: ChangeRecord[] = [];

@@ -83,8 +83,12 @@ export const DEFAULT_BATCH_FILES = 64;
  * 16k-line, 558 KB repository) one thread still wins (docs/performance.md).
  */
 export const DEFAULT_MIN_PARALLEL_BYTES = 1024 * 1024;
-/** The in-process path returns to the event loop this often (ms) so native trees are freed. */
-const YIELD_EVERY_MS = 25;
+/**
+ * The in-process path returns to the event loop this often (ms), so that the
+ * binding's finalizers can free native trees (without the native helper); the
+ * runner's copying of other files too, so that workers get their next batches.
+ */
+export const YIELD_EVERY_MS = 25;
 /** A pool gives up after this many worker crashes (each crash fails the files it held). */
 const MAX_WORKER_RESTARTS = 4;
 /**

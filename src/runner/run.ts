@@ -10,7 +10,7 @@ import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
 import { engineReads, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
-import { convertFiles, type FileTask, type PoolStats } from './pool';
+import { convertFiles, YIELD_EVERY_MS, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
@@ -111,9 +111,10 @@ export interface RunResult {
 }
 
 /**
- * Run a plan. Directories and other files are copied first, then the Python
- * files are converted (on `jobs` threads) and written as their results arrive;
- * records are sorted at the end, so the outcome does not depend on `jobs`.
+ * Run a plan. The Python files are converted (on `jobs` threads) and written
+ * as their results arrive, while directories and other files are copied;
+ * records are sorted at the end, so the outcome does not depend on `jobs` or
+ * on which finished first.
  *
  * A file that cannot be written is that file's failure (files.csv), never the
  * end of the run; a full disk stops the run cleanly (what is done is reported),
@@ -163,35 +164,46 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     return c;
   };
   const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isConverted(e)).length;
+  const otherEntries: TreeEntry[] = [];
   for (const entry of plan.entries) {
-    if (stopped()) break;
-    const isPython = isConverted(entry);
-    if (isPython && entry.kind === 'file') {
-      tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
-      continue;
-    }
-    if (isPython && entry.kind === 'symlink') {
-      python.push({ rel: entry.rel, status: 'skipped', reason: 'symbolic link; copied as a link, not followed or converted' });
-    }
-    const left = plan.leftOut.get(entry.rel);
-    if (left !== undefined && entry.kind === 'file' && convertedByEngine(entry.rel, plan.singleFile)) {
-      python.push({ rel: entry.rel, status: 'skipped', reason: `${left}; copied unchanged`, leftOut: true });
-    }
-    if (analysis && left === undefined && entry.kind === 'file' && entry.size <= req.engine.maxFileSize && otherKinds(entry.rel).length > 0) {
-      const a = analyseOther(entry);
-      if (a) otherAnalyses.push(a);
-    }
-    if (!tree || req.mode === 'in-place') continue;
-    const problem = entry.kind === 'other' ? 'not a regular file, directory or symbolic link; not copied' : attempt(() => copyEntry(tree.writer, tree.rel(entry.rel), entry));
-    if (problem) {
-      const status = entry.kind === 'other' ? 'skipped' : 'failed';
-      others.push({ rel: entry.rel, status, reason: problem });
-      journal?.record(entry.rel, status, problem);
-      continue;
-    }
-    if (entry.kind === 'file') otherFiles++;
-    if (entry.kind !== 'dir') journal?.record(entry.rel, entry.kind === 'symlink' ? 'link' : 'copied');
+    if (isConverted(entry) && entry.kind === 'file') tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
+    else otherEntries.push(entry);
   }
+  /** Copy (or record) every entry that is not a Python file to convert. */
+  const copyOthers = async () => {
+    let last = performance.now();
+    for (const entry of otherEntries) {
+      if (stopped()) break;
+      // turn the event loop now and then: the pool hands out batches and takes results meanwhile
+      if (performance.now() - last >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        last = performance.now();
+        if (stopped()) break;
+      }
+      const isPython = isConverted(entry);
+      if (isPython && entry.kind === 'symlink') {
+        python.push({ rel: entry.rel, status: 'skipped', reason: 'symbolic link; copied as a link, not followed or converted' });
+      }
+      const left = plan.leftOut.get(entry.rel);
+      if (left !== undefined && entry.kind === 'file' && convertedByEngine(entry.rel, plan.singleFile)) {
+        python.push({ rel: entry.rel, status: 'skipped', reason: `${left}; copied unchanged`, leftOut: true });
+      }
+      if (analysis && left === undefined && entry.kind === 'file' && entry.size <= req.engine.maxFileSize && otherKinds(entry.rel).length > 0) {
+        const a = analyseOther(entry);
+        if (a) otherAnalyses.push(a);
+      }
+      if (!tree || req.mode === 'in-place') continue;
+      const problem = entry.kind === 'other' ? 'not a regular file, directory or symbolic link; not copied' : attempt(() => copyEntry(tree.writer, tree.rel(entry.rel), entry));
+      if (problem) {
+        const status = entry.kind === 'other' ? 'skipped' : 'failed';
+        others.push({ rel: entry.rel, status, reason: problem });
+        journal?.record(entry.rel, status, problem);
+        continue;
+      }
+      if (entry.kind === 'file') otherFiles++;
+      if (entry.kind !== 'dir') journal?.record(entry.rel, entry.kind === 'symlink' ? 'link' : 'copied');
+    }
+  };
 
   const pending = stopped() ? [] : tasks;
   // Repository-wide facts (import graph, star imports) for every file, before any is converted.
@@ -200,7 +212,11 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   const engine =
     !plan.singleFile && pythonPending.length > 0 ? { ...req.engine, project: buildProjectIndex(pythonPending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
   const indexMs = Date.now() - indexStart;
-  const pool = await convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
+  // The other entries are copied while the Python files convert: the workers
+  // start and convert meanwhile (on the bench corpus, 0.6 s of copying no longer
+  // comes before the first file is converted). A fatal write error of either
+  // stops both (stop.signal).
+  const converting = convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
     let r = converted;
     if (tree) {
       const target = tree.rel(task.entry.rel);
@@ -216,6 +232,8 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     journal?.record(r.rel, r.status, r.reason);
     req.onProgress?.(results.length, tasks.length);
   });
+  await copyOthers();
+  const pool = await converting;
 
   results.sort((a, b) => comparePaths(a.rel, b.rel)); // completion order varies with jobs
   const support = supportFiles(plan, results);
