@@ -58,9 +58,39 @@ const uint8_t HAS_ERROR = 4;
 //   Uint32 starts, Uint32 ends (UTF-16 indices: the binding parses UTF-16),
 //   Int32 parents (-1 for the root), Int32 subtreeEnds (index after i's subtree),
 //   Uint16 symbols, Uint8 flags (NAMED | MISSING | HAS_ERROR), Uint8 fields (field id, 0 none)
+//
+// Optional arguments: statements the caller already has a copy of (from the
+// tree this one was reparsed from), which the walk then does not descend:
+//   skips    Uint32Array, 4 per statement, sorted by start: start, end, symbol,
+//            node count of its subtree
+//   holders  Uint8Array indexed by symbol: 1 for the symbols whose children are
+//            statements (module, block)
+//   taken    Int32Array, one per statement: set to the index the statement got
+//            (its slots are left for the caller to fill, except its parent and
+//            field), or -1
+// A statement is taken only at a child of a holder with the same start, end
+// and symbol and the same number of nodes.
 Napi::Value ExportTree(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   const TSTree *tree = LiveTree(info);
+  const uint32_t *skips = nullptr;
+  size_t skip_count = 0;
+  const uint8_t *holders = nullptr;
+  int32_t *taken = nullptr;
+  if (info.Length() >= 4 && info[1].IsTypedArray()) {
+    Napi::Uint32Array s = info[1].As<Napi::Uint32Array>();
+    Napi::Uint8Array h = info[2].As<Napi::Uint8Array>();
+    Napi::Int32Array t = info[3].As<Napi::Int32Array>();
+    if (s.ElementLength() % 4 != 0 || t.ElementLength() != s.ElementLength() / 4 || h.ElementLength() < 65536) {
+      throw Napi::TypeError::New(env, "exportTree: bad skip arrays");
+    }
+    skips = s.Data();
+    skip_count = s.ElementLength() / 4;
+    holders = h.Data();
+    taken = t.Data();
+    for (size_t k = 0; k < skip_count; k++) taken[k] = -1;
+  }
+  size_t next_skip = 0;
   TSNode root = ts_tree_root_node(tree);
   const uint32_t n = ts_node_descendant_count(root);
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, static_cast<size_t>(n) * 20);
@@ -96,7 +126,18 @@ Napi::Value ExportTree(const Napi::CallbackInfo &info) {
     flags[i] = f;
     const TSFieldId field = path.empty() ? 0 : ts_tree_cursor_current_field_id(&cursor);
     fields[i] = field > 255 ? 0 : static_cast<uint8_t>(field);
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
+    bool skipped = false;
+    if (next_skip < skip_count && !path.empty()) {
+      while (next_skip < skip_count && skips[4 * next_skip] < starts[i]) next_skip++;
+      const uint32_t *c = skips + 4 * next_skip;
+      if (next_skip < skip_count && c[0] == starts[i] && c[1] == ends[i] && c[2] == symbols[i] && holders[symbols[path.back()]] == 1 &&
+          ts_node_descendant_count(node) == c[3] && c[3] >= 1 && i + c[3] <= n) {
+        taken[next_skip++] = static_cast<int32_t>(i);
+        count = i + c[3]; // the caller fills the subtree's slots
+        skipped = true;
+      }
+    }
+    if (!skipped && ts_tree_cursor_goto_first_child(&cursor)) {
       path.push_back(static_cast<int32_t>(i));
       continue;
     }

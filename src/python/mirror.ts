@@ -253,8 +253,31 @@ export class MirrorTree {
     const native = this.nativeTree;
     if (!native) throw new Error('mirror: the tree was released before it was read');
     if (helper) {
-      this.reuse = undefined; // a copy in one native call: nothing to save by reusing the old one
-      this.adopt(exportedViews(helper.exportTree(native)), native);
+      // one native call; the statements no edit touched are taken from the old copy, as below
+      const reuse = this.hasError ? (this.reuse = undefined) : this.reusable();
+      if (!reuse) {
+        this.adopt(exportedViews(helper.exportTree(native)), native);
+        return;
+      }
+      const { old, found } = reuse;
+      const skips = new Uint32Array(found.size * 4);
+      const from: number[] = [];
+      let k = 0;
+      for (const [start, c] of found) {
+        skips[k++] = start;
+        skips[k++] = start + old.ends[c] - old.starts[c];
+        skips[k++] = old.symbols[c];
+        skips[k++] = old.subtreeEnds[c] - c;
+        from.push(c);
+      }
+      const taken = new Int32Array(from.length);
+      const t = exportedViews(helper.exportTree(native, skips, statementHolders(), taken));
+      for (let j = 0; j < from.length; j++) {
+        if (taken[j] < 0) continue;
+        copySubtree(old, from[j], t, taken[j]);
+        reusedStatements++;
+      }
+      this.adopt(t, native);
       return;
     }
     const hasError = this.hasError;
@@ -309,23 +332,10 @@ export class MirrorTree {
       const same = reuse && depth > 0 && holding![symbols[path[depth - 1]]] === 1 ? reuse.found.get(starts[i]) : undefined;
       if (same !== undefined && reuse!.old.symbols[same] === symbol && reuse!.old.ends[same] - reuse!.old.starts[same] === ends[i] - starts[i]) {
         // an unchanged top-level statement: its subtree is copied, shifted
-        const o = reuse!.old;
-        const size = o.subtreeEnds[same] - same;
+        const size = reuse!.old.subtreeEnds[same] - same;
         while (i + size > cap) grow();
-        const field = fields[i];
-        symbols.set(o.symbols.subarray(same, same + size), i);
-        flags.set(o.flags.subarray(same, same + size), i);
-        fields.set(o.fields.subarray(same, same + size), i);
-        const shift = starts[i] - o.starts[same];
-        const move = i - same;
-        for (let j = same, at = i; j < same + size; j++, at++) {
-          starts[at] = o.starts[j] + shift;
-          ends[at] = o.ends[j] + shift;
-          parents[at] = o.parents[j] + move;
-          subtreeEnds[at] = o.subtreeEnds[j] + move;
-        }
-        parents[i] = path[depth - 1];
-        fields[i] = field;
+        copySubtree(reuse!.old, same, { symbols, flags, fields, starts, ends, parents, subtreeEnds }, i);
+        reusedStatements++;
         n = i + size;
       } else if (cursor.gotoFirstChild()) {
         if (depth === path.length) {
@@ -413,6 +423,41 @@ export class MirrorTree {
     nextBase += t.count;
     this.built = true;
   }
+}
+
+let reusedStatements = 0;
+/** Statements copied from an old copy instead of walked, on this thread so far (for tests). */
+export function reusedStatementCount(): number {
+  return reusedStatements;
+}
+
+/**
+ * Copy the subtree of the old copy's node `from` into `to` at `at` (its start
+ * already set there), shifted to its new place; the node keeps the parent and
+ * field it has at `at`.
+ */
+function copySubtree(
+  old: MirrorTree,
+  from: number,
+  to: Pick<ExportedTree, 'symbols' | 'flags' | 'fields' | 'starts' | 'ends' | 'parents' | 'subtreeEnds'>,
+  at: number,
+): void {
+  const size = old.subtreeEnds[from] - from;
+  const parent = to.parents[at];
+  const field = to.fields[at];
+  to.symbols.set(old.symbols.subarray(from, from + size), at);
+  to.flags.set(old.flags.subarray(from, from + size), at);
+  to.fields.set(old.fields.subarray(from, from + size), at);
+  const shift = to.starts[at] - old.starts[from];
+  const move = at - from;
+  for (let j = from, k = at; j < from + size; j++, k++) {
+    to.starts[k] = old.starts[j] + shift;
+    to.ends[k] = old.ends[j] + shift;
+    to.parents[k] = old.parents[j] + move;
+    to.subtreeEnds[k] = old.subtreeEnds[j] + move;
+  }
+  to.parents[at] = parent;
+  to.fields[at] = field;
 }
 
 /** The native helper (native-trees.ts), once the parser has checked it; undefined: walk through the binding. */

@@ -24,8 +24,15 @@ import type Parser = require('tree-sitter');
 export interface NativeTrees {
   /** Free the tree's native memory now; false if it already was. The tree must not be used afterwards. */
   deleteTree(tree: Parser.Tree): boolean;
-  /** The visible tree in document order, in one buffer: see native/trees.cc for the layout (20 bytes per node). */
-  exportTree(tree: Parser.Tree): ArrayBuffer;
+  /**
+   * The visible tree in document order, in one buffer: see native/trees.cc for
+   * the layout (20 bytes per node). With `skips` (start, end, symbol, node
+   * count per statement, sorted), `holders` (by symbol: 1 for module, block)
+   * and `taken` (one per statement): statements the caller has a copy of are
+   * not walked; `taken` gets the index of each one taken (its slots left to
+   * the caller but for its parent and field), or -1.
+   */
+  exportTree(tree: Parser.Tree, skips?: Uint32Array, holders?: Uint8Array, taken?: Int32Array): ArrayBuffer;
   /** A symbol's type name, and whether it is named. */
   symbolName(tree: Parser.Tree, symbol: number): [string, boolean];
   /** A field id's name. */

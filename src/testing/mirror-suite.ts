@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { parse, reparse, type Tree } from '../python/parser';
-import { SyntaxNode } from '../python/mirror';
+import { reusedStatementCount, SyntaxNode } from '../python/mirror';
 import { releaseTrees, INDEXED_TYPES } from '../python/tree-cache';
 import { importRows } from '../python/bindings';
 import { pyFiles } from '../../test/python';
@@ -142,6 +142,7 @@ const EDGE_CASES: Record<string, string> = {
 /** The suite; `how` names the way the copies are made. */
 export function mirrorSuite(how: string): void {
   describe(`the JS mirror of a tree answers as the binding does (${how})`, () => {
+    const statementsTaken: Record<string, number> = {};
     it.each(Object.entries(EDGE_CASES))('%s', (_label, text) => {
       const mismatches: string[] = [];
       const n = compareTree(_label, parse(text), mismatches);
@@ -200,8 +201,10 @@ export function mirrorSuite(how: string): void {
       let next: string = text;
       for (const e of [...edits].reverse()) next = next.slice(0, e.start) + e.content + next.slice(e.end);
       const newTree = reparse(tree, text, edits, next);
+      const reusedBefore = reusedStatementCount();
       const mismatches: string[] = [];
       compareTree(label, newTree, mismatches);
+      statementsTaken[label] = reusedStatementCount() - reusedBefore;
       expect(mismatches).toEqual([]);
       // and the same shape as a fresh parse of the new text
       const shape = (t: Tree) => {
@@ -218,6 +221,21 @@ export function mirrorSuite(how: string): void {
       releaseTrees(); // the parser forgets its last tree: the next parse is fresh
       expect(reused).toEqual(shape(parse(next)));
       releaseTrees();
+    });
+
+    it('those copies did take statements from the old copy', () => {
+      // the outermost statements no edit touched, where the new tree has a
+      // statement of the same kind and length (none when a tree has an error)
+      expect(statementsTaken).toEqual({
+        'an edit inside one statement': 3, // import torch, y = 2, def f
+        'lines inserted at the top': 3, // import os, import torch, class A
+        'a statement removed': 2, // a = 1, c = (3, 4)
+        'a decorator made of a statement': 0, // def f is now inside a decorated_definition
+        'an else that joins the previous if': 0, // "y = 1else_ = 2": the result has an error
+        'a bracket opened (the result has an error)': 0,
+        'a block dedented into the top level': 3, // x = 1 in the block; y = 2, now at the top level; z = 3
+        'a statement joined to the previous line': 0, // "2] y = 3": the result has an error
+      });
     });
 
     it('hasError is known without copying the tree, and agrees with the copy', () => {
