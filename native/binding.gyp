@@ -26,6 +26,8 @@
       ],
       "defines": [
         "NAPI_VERSION=<(napi_build_version)",
+        # the tree-sitter binding this was compiled against (checked at load: native-trees.ts)
+        "ASCENDIFY_TS_VERSION=<!(node -p \"require('tree-sitter/package.json').version\")",
         "_POSIX_C_SOURCE=200112L",
         "_DEFAULT_SOURCE",
       ],

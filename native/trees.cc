@@ -181,7 +181,12 @@ Napi::Value FieldName(const Napi::CallbackInfo &info) {
   return name ? Napi::String::New(env, name) : env.Undefined();
 }
 
+#define ASCENDIFY_STR2(x) #x
+#define ASCENDIFY_STR(x) ASCENDIFY_STR2(x)
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // the version of the tree-sitter package whose headers this was compiled with
+  exports.Set("treeSitterVersion", Napi::String::New(env, ASCENDIFY_STR(ASCENDIFY_TS_VERSION)));
   exports.Set("deleteTree", Napi::Function::New(env, DeleteTree, "deleteTree"));
   exports.Set("exportTree", Napi::Function::New(env, ExportTree, "exportTree"));
   exports.Set("symbolName", Napi::Function::New(env, SymbolName, "symbolName"));

@@ -75,6 +75,21 @@ describe('the native helper', () => {
   });
 });
 
+describe('a helper built against another tree-sitter', () => {
+  it('is not used (it would read the binding by another layout), and says how to rebuild it', () => {
+    jest.isolateModules(() => {
+      jest.doMock('tree-sitter/package.json', () => ({ version: '0.0.1' }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('./native-trees') as typeof import('./native-trees');
+      const check = jest.fn(() => undefined);
+      expect(fresh.nativeTrees(check)).toBeUndefined();
+      expect(check).not.toHaveBeenCalled(); // never handed a tree
+      expect(fresh.nativeTreesStatus()).toMatch(/^built against tree-sitter \d+\.\d+\.\d+, 0\.0\.1 is installed \(run `npm install` to rebuild it\)$/);
+    });
+    jest.dontMock('tree-sitter/package.json');
+  });
+});
+
 describe('a helper that fails its check', () => {
   it.each([
     ['answers differently', () => 'node 3: 1,2,3 instead of 1,2,4'],

@@ -22,6 +22,8 @@ import * as path from 'node:path';
 import type Parser = require('tree-sitter');
 
 export interface NativeTrees {
+  /** The tree-sitter package version the helper was compiled against. */
+  treeSitterVersion: string;
   /** Free the tree's native memory now; false if it already was. The tree must not be used afterwards. */
   deleteTree(tree: Parser.Tree): boolean;
   /**
@@ -96,6 +98,12 @@ export function nativeTrees(check: (helper: NativeTrees) => string | undefined):
     whyNot = `cannot be loaded: ${e instanceof Error ? e.message : String(e)}`;
     return undefined;
   }
+  // it reads the binding's objects by the layout of the headers it was compiled with: only that binding
+  const installed = installedTreeSitter();
+  if (helper.treeSitterVersion !== installed) {
+    whyNot = `built against tree-sitter ${helper.treeSitterVersion}, ${installed} is installed (run \`npm install\` to rebuild it)`;
+    return undefined;
+  }
   let failed: string | undefined;
   try {
     failed = check(helper);
@@ -108,6 +116,14 @@ export function nativeTrees(check: (helper: NativeTrees) => string | undefined):
   }
   loaded = helper;
   return helper;
+}
+
+function installedTreeSitter(): string {
+  try {
+    return (require('tree-sitter/package.json') as { version: string }).version;
+  } catch {
+    return 'an unknown version';
+  }
 }
 
 /** 'in use', or why the helper is not used (for `ascendify --version`-style diagnostics and the bench). */

@@ -21,7 +21,9 @@ function getParser(): Parser {
     const p = (parser = new Parser());
     p.setLanguage(Python as unknown as Parser.Language);
     setNodeTypeInfo((Python as unknown as { nodeTypeInfo?: [] }).nodeTypeInfo);
-    useNativeHelper(nativeTrees((h) => checkHelper(h, p)));
+    const helper = nativeTrees((h) => checkHelper(h, p));
+    useNativeHelper(helper);
+    helperInUse = helper !== undefined;
   }
   return parser;
 }
@@ -78,7 +80,6 @@ function checkHelper(h: NativeTrees, p: Parser): string | undefined {
   if (i !== t.count) return `${t.count} nodes copied, ${i} in the tree`;
   if (h.symbolName(tree, t.symbols[0])[0] !== 'module') return 'the root is not a module';
   if (!h.deleteTree(tree) || h.deleteTree(tree)) return 'deleteTree';
-  helperInUse = true;
   return undefined;
 }
 const CHECK_SAMPLE =
