@@ -14,7 +14,6 @@
 // the installed package), so the layout read is the binding's.
 #include <napi.h>
 
-#include <cstring>
 #include <vector>
 
 #include "tree.h"

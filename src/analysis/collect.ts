@@ -29,7 +29,7 @@ export function collectFindings(
 ): ProjectFinding[] {
   const compileModeSet = files.some((f) => f.analysis?.setsCompileMode);
   // the pass records by file: a finding is compared with its own file's only
-  // (against every record of the run, the bench corpus's 38k findings took 0.35 s, growing as findings × records)
+  // (against every record of the run: 0.40 s for the bench corpus's 21k findings and 45k records, growing as their product)
   const byFile = new Map<string, Located[]>();
   for (const list of [changes, manual]) {
     for (const r of list) {

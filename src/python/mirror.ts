@@ -385,17 +385,7 @@ export class MirrorTree {
         if (!more) break;
       }
     }
-    this.count = n;
-    this.symbols = symbols;
-    this.flags = flags;
-    this.fields = fields;
-    this.starts = starts;
-    this.ends = ends;
-    this.parents = parents;
-    this.subtreeEnds = subtreeEnds;
-    this.base = nextBase;
-    nextBase += n;
-    this.built = true;
+    this.take({ count: n, symbols, flags, fields, starts, ends, parents, subtreeEnds });
   }
 
   /** Take the native helper's copy of the tree (learning the symbols and fields it shows first). */
@@ -410,6 +400,11 @@ export class MirrorTree {
       const field = t.fields[i];
       if (field !== 0 && fieldNames[field] === undefined) learnFieldNamed(field, h.fieldName(native, field) ?? '');
     }
+    this.take(t);
+  }
+
+  /** The copy is made: keep its arrays (`count` long or longer) and give its nodes their ids. */
+  private take(t: ExportedTree): void {
     this.count = t.count;
     this.symbols = t.symbols;
     this.flags = t.flags;
@@ -418,7 +413,6 @@ export class MirrorTree {
     this.ends = t.ends;
     this.parents = t.parents;
     this.subtreeEnds = t.subtreeEnds;
-    this.nativeHasError = (t.flags[0] & HAS_ERROR) !== 0;
     this.base = nextBase;
     nextBase += t.count;
     this.built = true;
@@ -439,7 +433,7 @@ export function reusedStatementCount(): number {
 function copySubtree(
   old: MirrorTree,
   from: number,
-  to: Pick<ExportedTree, 'symbols' | 'flags' | 'fields' | 'starts' | 'ends' | 'parents' | 'subtreeEnds'>,
+  to: Omit<ExportedTree, 'count'>,
   at: number,
 ): void {
   const size = old.subtreeEnds[from] - from;
@@ -464,6 +458,36 @@ function copySubtree(
 let helper: NativeTrees | undefined;
 export function useNativeHelper(h: NativeTrees | undefined): void {
   helper = h;
+}
+
+/**
+ * The helper's check before use (parser.ts): the first difference between its
+ * copy of `native` (parsed from `input`, which has no lone '\r') and the walk
+ * through the binding, symbol and field names included, or undefined.
+ */
+export function helperCopyDiffers(h: NativeTrees, native: Parser.Tree, input: string): string | undefined {
+  if (helper) throw new Error('helperCopyDiffers: the helper is in use already (the walk would not run)');
+  const walked = new MirrorTree(native, input, input);
+  void walked.rootNode; // the copy made by the walk (no helper yet)
+  const t = exportedViews(h.exportTree(native));
+  if (t.count !== walked.count) return `${t.count} nodes copied, ${walked.count} walked`;
+  for (const a of ['symbols', 'flags', 'fields', 'starts', 'ends', 'parents', 'subtreeEnds'] as const) {
+    for (let i = 0; i < t.count; i++) if (t[a][i] !== walked[a][i]) return `node ${i}: ${a} ${t[a][i]} instead of ${walked[a][i]}`;
+  }
+  for (const symbol of new Set(t.symbols)) {
+    if (symbol === ERROR_SYMBOL) continue;
+    const [name, named] = h.symbolName(native, symbol);
+    if (name !== typeNames[symbol] || named !== namedSymbol[symbol]) return `symbol ${symbol}: ${name}/${named} instead of ${typeNames[symbol]}/${namedSymbol[symbol]}`;
+  }
+  for (const field of new Set(t.fields)) {
+    if (field !== 0 && h.fieldName(native, field) !== fieldNames[field]) return `field ${field}: ${h.fieldName(native, field)} instead of ${fieldNames[field]}`;
+  }
+  return undefined;
+}
+
+/** Is the native helper in use on this thread? */
+export function nativeHelperInUse(): boolean {
+  return helper !== undefined;
 }
 
 /** Free a binding's tree now if the helper can (else a GC will); it must not be used afterwards. */

@@ -75,6 +75,36 @@ describe('the native helper', () => {
   });
 });
 
+describe("the helper's check (helperCopyDiffers in mirror.ts)", () => {
+  it('finds a copy that differs from the walk through the binding, and wrong names', () => {
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const Parser = require('tree-sitter') as typeof import('tree-sitter');
+      const Python = require('tree-sitter-python') as import('tree-sitter').Language;
+      const { nativeTrees } = require('./native-trees') as typeof import('./native-trees');
+      const { helperCopyDiffers } = require('./mirror') as typeof import('./mirror');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const real = nativeTrees(() => undefined)!; // loaded, not in use by this registry's mirror
+      const p = new Parser();
+      p.setLanguage(Python);
+      const text = 'import torch\nx = f(a, b=1)\n';
+      const parsed = () => p.parse(text);
+      expect(helperCopyDiffers(real, parsed(), text)).toBeUndefined();
+      const shifted = {
+        ...real,
+        exportTree: (t: import('tree-sitter').Tree) => {
+          const buffer = real.exportTree(t);
+          new Uint32Array(buffer, 0, 1)[0] += 1; // the root's start
+          return buffer;
+        },
+      };
+      expect(helperCopyDiffers(shifted, parsed(), text)).toBe('node 0: starts 1 instead of 0');
+      const misnamed = { ...real, symbolName: (t: import('tree-sitter').Tree, s: number): [string, boolean] => [real.symbolName(t, s)[0] + '_', true] };
+      expect(helperCopyDiffers(misnamed, parsed(), text)).toMatch(/^symbol \d+: module_\/true instead of module\/true$/);
+    });
+  });
+});
+
 describe('a helper built against another tree-sitter', () => {
   it('is not used (it would read the binding by another layout), and says how to rebuild it', () => {
     jest.isolateModules(() => {

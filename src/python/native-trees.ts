@@ -126,7 +126,7 @@ function installedTreeSitter(): string {
   }
 }
 
-/** 'in use', or why the helper is not used (for `ascendify --version`-style diagnostics and the bench). */
+/** 'in use', or why the helper is not used (tests; diagnostics). */
 export function nativeTreesStatus(): string {
   return loaded ? 'in use' : loaded === null ? whyNot : 'not loaded yet';
 }

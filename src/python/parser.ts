@@ -4,8 +4,8 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
-import { freeNativeTree, MirrorTree, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
-import { exportedViews, nativeTrees, type NativeTrees } from './native-trees';
+import { freeNativeTree, helperCopyDiffers, MirrorTree, nativeHelperInUse, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
+import { nativeTrees, type NativeTrees } from './native-trees';
 
 /** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
 export type SyntaxNode = MirrorNode;
@@ -21,9 +21,7 @@ function getParser(): Parser {
     const p = (parser = new Parser());
     p.setLanguage(Python as unknown as Parser.Language);
     setNodeTypeInfo((Python as unknown as { nodeTypeInfo?: [] }).nodeTypeInfo);
-    const helper = nativeTrees((h) => checkHelper(h, p));
-    useNativeHelper(helper);
-    helperInUse = helper !== undefined;
+    useNativeHelper(nativeTrees((h) => checkHelper(h, p)));
   }
   return parser;
 }
@@ -38,47 +36,18 @@ export function liveTreeCount(): number {
 /** Is the native helper in use on this thread (trees freed on request, copied in one call)? */
 export function treesFreedOnRequest(): boolean {
   getParser();
-  return helperInUse;
+  return nativeHelperInUse();
 }
-let helperInUse = false;
 
 /**
  * The native helper's check before use: its copy of a sample tree (fields,
- * errors, a MISSING node, characters outside the BMP, CRLF) must be the
- * binding's, node by node, and a deleted tree must read as deleted.
+ * ERROR and MISSING nodes, characters outside the BMP, CRLF) must be the walk
+ * through the binding's, node by node, and a deleted tree must read as deleted.
  */
 function checkHelper(h: NativeTrees, p: Parser): string | undefined {
-  const sample = CHECK_SAMPLE;
-  const tree = p.parse(sample);
-  const t = exportedViews(h.exportTree(tree));
-  const c = tree.walk();
-  const path: number[] = [];
-  let i = 0;
-  for (;;) {
-    const node = c.currentNode;
-    const got = [t.symbols[i], t.starts[i], t.ends[i], t.fields[i], t.flags[i], t.parents[i]].join();
-    const flags = (c.nodeTypeId === 0xffff || c.nodeIsNamed ? 1 : 0) | (node.hasError && c.nodeIsMissing ? 2 : 0) | (node.hasError ? 4 : 0);
-    const want = [c.nodeTypeId, c.startIndex, c.endIndex, c.currentFieldId ?? 0, flags, path.length ? path[path.length - 1] : -1].join();
-    if (got !== want) return `node ${i}: ${got} instead of ${want}`;
-    if (c.gotoFirstChild()) {
-      path.push(i++);
-      continue;
-    }
-    i++;
-    if (t.subtreeEnds[i - 1] !== i) return `node ${i - 1}: subtree end ${t.subtreeEnds[i - 1]} instead of ${i}`;
-    let done = false;
-    while (!c.gotoNextSibling()) {
-      if (!c.gotoParent()) {
-        done = true;
-        break;
-      }
-      const top = path.pop()!;
-      if (t.subtreeEnds[top] !== i) return `node ${top}: subtree end ${t.subtreeEnds[top]} instead of ${i}`;
-    }
-    if (done) break;
-  }
-  if (i !== t.count) return `${t.count} nodes copied, ${i} in the tree`;
-  if (h.symbolName(tree, t.symbols[0])[0] !== 'module') return 'the root is not a module';
+  const tree = p.parse(CHECK_SAMPLE);
+  const differs = helperCopyDiffers(h, tree, CHECK_SAMPLE);
+  if (differs) return differs;
   if (!h.deleteTree(tree) || h.deleteTree(tree)) return 'deleteTree';
   return undefined;
 }

@@ -163,7 +163,6 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     }
     return c;
   };
-  const pythonTotal = plan.entries.filter((e) => e.kind === 'file' && isConverted(e)).length;
   const otherEntries: TreeEntry[] = [];
   for (const entry of plan.entries) {
     if (isConverted(entry) && entry.kind === 'file') tasks.push({ rel: entry.rel, abs: entry.abs, size: entry.size, entry });
@@ -291,7 +290,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
       failed: count('failed'),
       otherFiles,
       otherSkipped: others.length,
-      notDone: pythonTotal - results.length,
+      notDone: tasks.length - results.length,
       changes: changes.length,
       changesByPass: Object.fromEntries(Object.entries(changesByPass).sort(([a], [b]) => comparePaths(a, b))),
       manual: manual.filter((m) => m.level === 'manual').length,
