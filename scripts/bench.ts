@@ -297,14 +297,16 @@ async function main(): Promise<void> {
   }
 
   // the two halves of the default corpus: library code (mostly the cheap path) and training code
-  const parts: { name: string; lines: number; floorMs: number; engineMs: number }[] = [];
+  // engineMs: one thread; engineNMs: default jobs (issue 11 states the training target with default jobs)
+  const parts: { name: string; lines: number; floorMs: number; engineMs: number; engineNMs?: number }[] = [];
   if (!args.path) {
     for (const name of ['stdlib-1', 'torch']) {
       const dir = path.join(large.dir, name);
       if (!fs.existsSync(dir)) continue;
       const f = runChild<FloorResult>('floor.js', [dir, '1']);
       const e = runChild<EngineRunResult>('engine.js', [dir, '1']);
-      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median(f.parseMs), engineMs: e.ms });
+      const eN = name === 'torch' && cores > 1 ? runChild<EngineRunResult>('engine.js', [dir, String(cores)]) : undefined;
+      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median(f.parseMs), engineMs: e.ms, ...(eN ? { engineNMs: eN.ms } : {}) });
     }
   }
 
@@ -348,7 +350,8 @@ async function main(): Promise<void> {
     log(`             engine run: ${Object.entries(engineInfo.status).map(([k, v]) => `${v} ${k}`).join(', ')}; ${engineInfo.parsed} parsed`);
   }
   for (const p of parts) {
-    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor (one repetition)`);
+    const n = p.engineNMs === undefined ? '' : `; engine, default jobs ${fmtMs(p.engineNMs)}: ${(p.engineNMs / p.floorMs).toFixed(1)} x`;
+    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (one repetition)`);
   }
   if (startup.length) log(`pool start   ${cores} workers ready and through a first tiny file: ${fmtMs(median(startup))} (median of ${startup.length})`);
   log(`floor RSS    ${fmtMB(floor.maxRssKiB)} (the floor process, all repetitions)`);
@@ -372,8 +375,12 @@ async function main(): Promise<void> {
     const part = (name: string) => parts.find((p) => p.name === name);
     const train = part('torch');
     if (train) {
+      if (train.engineNMs !== undefined) {
+        const rN = train.engineNMs / train.floorMs;
+        log(`  training code (torch/), default jobs <= 3 x its single-thread floor: ${rN.toFixed(2)} ${check(rN <= 3)} (engine only)`);
+      }
       const r = train.engineMs / train.floorMs;
-      log(`  training code (torch/) <= 3 x its single-thread floor: ${r.toFixed(2)} ${check(r <= 3)} (engine, --jobs 1: the part is measured on one thread)`);
+      log(`  training code (torch/), --jobs 1 (stricter): ${r.toFixed(2)} ${check(r <= 3)}`);
     }
     const lib = part('stdlib-1');
     if (lib) {

@@ -1,7 +1,8 @@
 /**
  * The ordered registry of passes. Order matters only for which of two
- * overlapping fixes is applied first; the engine re-runs every pass until
- * nothing changes, so later passes see what earlier ones produced.
+ * overlapping fixes is applied first; the engine re-runs passes until nothing
+ * changes (those that read what fixes produce: `Pass.rounds`), so they see
+ * what the others produced.
  *
  * Adding a pass: transforms/<id>/<id>.ts, <id>.test.ts, fixtures/, docs/passes.md,
  * and one line here (`npm run new-pass -- <id>` writes the first three).

@@ -56,5 +56,20 @@ export interface Pass {
   enabled?(options: PassOptions): boolean;
   /** A trigger that depends on the options (used instead of `triggers` when given): custom-mappings' mapped module names. */
   triggersFor?(options: PassOptions): RegExp;
+  /**
+   * What the pass does in the rounds after a round that applied fixes. Default
+   * (absent): its findings on the new text would be the ones of this round
+   * that were not applied (it reports nothing on what it converted, and no
+   * other pass's fix changes what it finds), so it runs again only if one of
+   * its fixes was deferred for an overlap; its other findings are kept as they
+   * are. 'reacts': it reads what fixes produced (inject-torch-npu imports
+   * torch_npu for the NPU uses they wrote; data-parallel-to-ddp reports the
+   * launch note on the `to_ddp` calls it wrote), so it runs after every round
+   * that applied fixes. 'feeds': its fixes write code that passes convert
+   * (custom-mappings' user-chosen targets), so every pass runs again after a
+   * round that applied one of them. src/core/rounds.test.ts checks every
+   * fixture and golden sample against running every pass every round.
+   */
+  readonly rounds?: 'reacts' | 'feeds';
   run(ctx: PassContext): void;
 }

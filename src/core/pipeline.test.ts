@@ -8,14 +8,16 @@ function regexPass(
   id: string,
   re: RegExp,
   replace: (m: RegExpExecArray) => string | null,
-  opts: { safety?: FixSafety; when?: (ctx: PassContext) => boolean; manual?: boolean } = {},
+  opts: { safety?: FixSafety; when?: (ctx: PassContext) => boolean; manual?: boolean; rounds?: Pass['rounds']; runs?: string[] } = {},
 ): Pass {
   return {
     id,
     summary: id,
     levels: ['safe'],
     triggers: /[\s\S]/,
+    rounds: opts.rounds,
     run(ctx) {
+      opts.runs?.push(ctx.source);
       if (opts.when && !opts.when(ctx)) return;
       const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
       for (let m = g.exec(ctx.source); m; m = g.exec(ctx.source)) {
@@ -72,7 +74,7 @@ describe('convertSource', () => {
 
   it('maps later-round records back to input lines across inserted lines', () => {
     const header = regexPass('header', /^(?!# header)/, () => '# header\n# more\n');
-    const late = regexPass('late', /old/, () => 'new', { when: (ctx) => ctx.source.startsWith('# header') });
+    const late = regexPass('late', /old/, () => 'new', { when: (ctx) => ctx.source.startsWith('# header'), rounds: 'reacts' });
     const r = convertSource('a = 1\nb = 2\nc = old\n', { passes: [header, late] });
     expect(r.output).toBe('# header\n# more\na = 1\nb = 2\nc = new\n');
     expect(r.changes.map((c) => [c.passId, c.startLine, c.operation])).toEqual([
@@ -92,12 +94,53 @@ describe('convertSource', () => {
   });
 
   it('stops after the round bound and says so', () => {
-    const grow = regexPass('grow', /x+\b/, (m) => m[0] + 'x');
+    const grow = regexPass('grow', /x+\b/, (m) => m[0] + 'x', { rounds: 'reacts' });
     const r = convertSource('x = 1\n', { passes: [grow], maxRounds: 3 });
     expect(r.output).toBe('xxxx = 1\n');
     expect(r.rounds).toBe(3);
     expect(r.notes.map((n) => n.level)).toEqual(['warning']);
     expect(r.notes[0].message).toMatch(/no fixpoint after 3 rounds/);
+  });
+
+  describe('rounds after the first (Pass.rounds)', () => {
+    it('runs a pass again only if it reacts to fixes or had one deferred, and keeps the findings of the others', () => {
+      const runs = { a: [] as string[], todo: [] as string[], reacts: [] as string[], p2: [] as string[] };
+      const a = regexPass('a', /foo/, () => 'bar\n\n', { runs: runs.a });
+      const todo = regexPass('todo', /nvtx/, () => null, { manual: true, runs: runs.todo });
+      const reacts = regexPass('reacts', /bar/, () => null, { manual: true, rounds: 'reacts', runs: runs.reacts });
+      const p1 = regexPass('p1', /x =/, () => 'y =');
+      const p2 = regexPass('p2', /= 1/, () => '= 2', { runs: runs.p2 });
+      const input = 'v = foo\nw = nvtx\nx = 1\n';
+      const r = convertSource(input, { passes: [a, todo, reacts, p1, p2] });
+      expect(r.output).toBe('v = bar\n\n\nw = nvtx\ny = 2\n');
+      expect(r.rounds).toBe(2);
+      expect(runs.a).toEqual([input]); // round 1 only
+      expect(runs.todo).toEqual([input]);
+      expect(runs.reacts).toHaveLength(3); // every round: 1, 2 (p2's fix), 3 (nothing left)
+      expect(runs.p2).toHaveLength(2); // round 1 (deferred) and round 2 (applied)
+      // todo's record from round 1 and reacts' from the last round, in the input's lines, in pass order
+      expect(r.manual.map((m) => [m.passId, m.startLine, m.message])).toEqual([
+        ['reacts', 1, 'reacts: bar'],
+        ['todo', 2, 'todo: nvtx'],
+      ]);
+      // the reference (every pass every round) gives the same result here
+      const all = convertSource(input, { passes: [a, todo, reacts, p1, p2], everyPassEveryRound: true });
+      expect(all).toEqual(r);
+      expect(runs.a).toHaveLength(1 + 3);
+    });
+
+    it('runs every pass again after a fix of a feeding pass, which replaces what was kept for them', () => {
+      const runs: string[] = [];
+      // round 1: the feeder writes cuda_sync() and the converter has a record on `legacy`; round 2: both run
+      const feeder = regexPass('feeder', /my_sync/, () => 'cuda_sync', { rounds: 'feeds' });
+      const converter = regexPass('converter', /cuda_sync/, () => 'npu_sync', { runs });
+      const hand = regexPass('hand', /legacy/, () => null, { manual: true });
+      const r = convertSource('my_sync()\nlegacy()\n', { passes: [feeder, converter, hand] });
+      expect(r.output).toBe('npu_sync()\nlegacy()\n');
+      expect(runs).toEqual(['my_sync()\nlegacy()\n', 'cuda_sync()\nlegacy()\n']); // not after its own fix (round 3)
+      expect(r.changes.map((c) => c.passId)).toEqual(['feeder', 'converter']);
+      expect(r.manual.map((m) => [m.passId, m.startLine])).toEqual([['hand', 2]]); // once, though kept and then found again
+    });
   });
 
   it('applies unsafe fixes only when asked, and lists them otherwise', () => {

@@ -68,6 +68,11 @@ export interface ConvertOptions {
   maxRounds?: number;
   /** What the repository says about this file (src/runner/project-index.ts); absent: the file alone. */
   project?: FileProjectFacts;
+  /**
+   * Run every pass in every round, whatever its `rounds` says (the reference
+   * the engine's shortcut is tested against: src/core/rounds.test.ts).
+   */
+  everyPassEveryRound?: boolean;
 }
 
 /** Repository-wide facts about one file, computed before the files are converted. */
@@ -156,9 +161,14 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   let regions: ChangedRegion[] = [];
   let rounds = 0;
   let findings: Finding[];
+  // After a round that applied fixes only some passes run again (Pass.rounds);
+  // the others' findings of their last round that were not applied are kept
+  // here, as records in the input's lines. undefined: every pass runs.
+  let rerun: Set<string> | undefined;
+  const kept = new Map<string, ManualRecord[]>();
 
   for (;;) {
-    const active = options.passes.filter((p) => !disabled.has(p.id));
+    const active = options.passes.filter((p) => !disabled.has(p.id) && (rerun === undefined || rerun.has(p.id)));
     findings = runPasses(active, text, tree, path, passOptions, eol, options.project);
     if (guard.length > 0) findings = keepOutOfRegions(findings, guard);
     const applicable = findings.filter((f) => f.fix && (f.fix.safety === 'safe' || options.unsafe));
@@ -220,6 +230,11 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
         safety: f.fix!.safety,
       });
     }
+    rerun = options.everyPassEveryRound ? undefined : passesToRerun(options.passes, sel);
+    for (const p of options.passes) {
+      if (rerun === undefined || rerun.has(p.id)) kept.delete(p.id);
+      else if (active.includes(p)) kept.set(p.id, leftForUser(findings, p.id, options.unsafe === true, lineRange));
+    }
     maps.push(new OffsetMap(sel.edits));
     regions = composeRegions(regions, sel.edits);
     if (guard.length > 0) guard = errorRegions(nextTree); // checked: within the old ones, shifted
@@ -228,23 +243,12 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     rounds++;
   }
 
-  // Whatever is left without an applied fix is for the user.
+  // Whatever is left without an applied fix is for the user: the last round's
+  // findings, and those kept for the passes that did not run in it, in pass order.
   const manual: ManualRecord[] = regionRecords(inputRegions);
-  for (const f of findings) {
-    if (f.fix && !(f.fix.safety === 'unsafe' && !options.unsafe)) continue; // applied
-    if (f.fix && f.fix.edits.length === 0) continue;
-    const { startLine, endLine } = lineRange(f.start, f.end);
-    const record: ManualRecord = {
-      startLine,
-      endLine,
-      passId: f.passId,
-      ruleId: f.ruleId ?? f.passId,
-      level: f.fix ? 'unsafe' : 'manual',
-      message: f.message,
-    };
-    if (f.hint) record.hint = f.hint;
-    manual.push(record); // one by one: a spread of a dense file's records would overflow the stack
-  }
+  const left = (passId?: string) => leftForUser(findings, passId, options.unsafe === true, lineRange);
+  const groups = kept.size === 0 ? [left()] : options.passes.map((p) => kept.get(p.id) ?? left(p.id));
+  for (const records of groups) for (const r of records) manual.push(r); // one by one: a spread of a dense file's records would overflow the stack
 
   if (requests.length > 0) {
     const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);
@@ -280,6 +284,49 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const root = tree.rootNode;
   const entry = isEntryFile(root, path, options.project?.importedByOthers === true) && Bindings.of(root).useStarExports(options.project?.stars).importsModule('torch');
   return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry };
+}
+
+/**
+ * The findings of one pass (undefined: of all) that no applied fix took, as
+ * records in the input's lines: no fix, or an unsafe fix without --unsafe.
+ */
+function leftForUser(
+  findings: readonly Finding[],
+  passId: string | undefined,
+  unsafe: boolean,
+  lineRange: (start: number, end: number) => { startLine: number; endLine: number },
+): ManualRecord[] {
+  const out: ManualRecord[] = [];
+  for (const f of findings) {
+    if (passId !== undefined && f.passId !== passId) continue;
+    if (f.fix && !(f.fix.safety === 'unsafe' && !unsafe)) continue; // applied
+    if (f.fix && f.fix.edits.length === 0) continue;
+    const { startLine, endLine } = lineRange(f.start, f.end);
+    const record: ManualRecord = {
+      startLine,
+      endLine,
+      passId: f.passId,
+      ruleId: f.ruleId ?? f.passId,
+      level: f.fix ? 'unsafe' : 'manual',
+      message: f.message,
+    };
+    if (f.hint) record.hint = f.hint;
+    out.push(record); // one by one: a spread of a dense file's records would overflow the stack
+  }
+  return out;
+}
+
+/**
+ * The passes to run after a round that applied `sel` (Pass.rounds): those
+ * that react to fixes and those with a deferred fix; every pass when a
+ * feeding pass's fix was applied.
+ */
+function passesToRerun(passes: readonly Pass[], sel: { accepted: readonly Finding[]; deferred: readonly Finding[] }): Set<string> | undefined {
+  const feeds = new Set(passes.filter((p) => p.rounds === 'feeds').map((p) => p.id));
+  if (feeds.size > 0 && sel.accepted.some((f) => feeds.has(f.passId))) return undefined;
+  const ids = new Set(passes.filter((p) => p.rounds === 'reacts').map((p) => p.id));
+  for (const f of sel.deferred) ids.add(f.passId);
+  return ids;
 }
 
 function runPasses(

@@ -69,7 +69,10 @@ let last: { text: string; tree: Tree } | undefined;
  * file's trees are let go when it is done (`releaseTrees`), and with the
  * native helper their memory is freed then and there, without a GC. Held
  * weakly: a caller that never says it is done (a library user of the
- * pipeline) leaves them to the GC, as without the helper.
+ * pipeline) leaves them to the GC, as without the helper. (A WeakRef keeps
+ * its target alive until the current job ends: a caller converting many
+ * files in one synchronous loop keeps every tree until it returns to the
+ * event loop, as scripts/check-rounds.ts does after each file.)
  */
 const live = new Set<WeakRef<Tree>>();
 const refOf = new WeakMap<Tree, WeakRef<Tree>>();

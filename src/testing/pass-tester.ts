@@ -12,6 +12,9 @@
  *   the manual/unsafe findings, which must be declared (none are allowed when
  *   `manual` is absent); an invalid case must change something or report something;
  * - the output parses with no errors, and converting it again changes nothing;
+ * - running every pass in every round gives the same result (the engine runs
+ *   again only the passes `Pass.rounds` names: a pass that reads what fixes
+ *   produced and does not say so fails here);
  * - the same case with CRLF line endings gives the same output with CRLF
  *   (opt out with `crlf: false` where the case is about line endings itself);
  * - no two cases are the same.
@@ -55,8 +58,9 @@ export interface Cases {
   invalid: InvalidCase[];
 }
 
-export function convertWith(pass: Pass, code: string, opts: CaseOptions = {}): SourceResult {
+export function convertWith(pass: Pass, code: string, opts: CaseOptions = {}, everyPassEveryRound = false): SourceResult {
   return convertSource(code, {
+    everyPassEveryRound,
     passes: opts.passes ?? [pass],
     unsafe: opts.unsafe,
     passOptions: { transferToNpu: opts.transferToNpu === true, ...(opts.mappings ? { mappings: opts.mappings } : {}) },
@@ -93,6 +97,8 @@ function checkInvalid(pass: Pass, c: InvalidCase, code: string, output: string):
     throw new Error(`manual findings differ.\nexpected: ${JSON.stringify(want.map(String))}\nactual:   ${JSON.stringify(manual)}`);
   }
   if (r.output === code && r.manual.length === 0) throw new Error('an invalid case must change the code or report something; make it valid');
+  const reference = convertWith(pass, code, c, true);
+  expect(r).toEqual(reference);
   checkStable(pass, output, c);
 }
 

@@ -50,6 +50,7 @@ export const customMappings: Pass = {
   enabled: (options) => options.mappings !== undefined && Object.keys(options.mappings).length > 0,
   // every form the pass converts names the first part of a mapped name (in an import statement)
   triggersFor: (options) => mappedTops(options.mappings ?? {}),
+  rounds: 'feeds', // a target may be code another pass converts (`torch.cuda.X`)
   run(ctx) {
     const table = ctx.options.mappings;
     if (!table) return;

@@ -58,6 +58,7 @@ export const dataParallelToDdp: Pass = {
     'torch.nn.DataParallel(...) → DistributedDataParallel through the ascendify_ddp.to_ddp helper (hccl, one process per NPU); isinstance/type checks accept both; launch with torchrun',
   levels: ['safe', 'unsafe', 'manual'],
   triggers: /DataParallel|data_parallel|ascendify_ddp|to_ddp/,
+  rounds: 'reacts', // the launch note is reported on the to_ddp calls it wrote
   run(ctx) {
     for (const ref of parallelReferences(ctx)) {
       if (ref.kind === 'helper') launchNote(ctx, ref.node);

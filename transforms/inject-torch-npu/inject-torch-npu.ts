@@ -23,7 +23,8 @@
  * the entry file). Importing it patches torch for the whole process, hence
  * never in a module that others import, main guard or not.
  *
- * Runs every round, so it sees the text the other passes produced. The importer
+ * Runs again after every round that applied fixes (`rounds: 'reacts'`), so it
+ * sees the text the other passes produced. The importer
  * places the line next to the first module-level torch import, never twice,
  * never under `if TYPE_CHECKING:`.
  */
@@ -42,6 +43,7 @@ export const injectTorchNpu: Pass = {
   // starting with `npu`: never `npu` right after an ASCII letter or digit
   // (`input`, `inputs`). Code without torch and NPU is never parsed for it.
   triggers: /(?<![A-Za-z0-9])npu|torch/,
+  rounds: 'reacts',
   run(ctx) {
     const torch = () => ctx.bindings.importsModule('torch');
     const entry = ctx.isEntry && torch();

@@ -1,0 +1,74 @@
+/**
+ * The engine's round shortcut against its reference: after a round that
+ * applied fixes, the engine runs again only the passes `Pass.rounds` names
+ * (src/core/pipeline.ts); the reference runs every pass in every round. A pass
+ * that reads what fixes produced without saying so makes the two differ.
+ * Used by src/core/rounds.test.ts (fixtures, golden samples) and
+ * scripts/check-rounds.ts (any tree).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { convertSource, SourceSyntaxError, type ConvertOptions, type SourceResult } from '../core/pipeline';
+import type { PassOptions } from '../core/pass';
+import { releaseTrees } from '../python/tree-cache';
+import { PASSES } from '../../transforms';
+
+export interface RoundsCase {
+  unsafe: boolean;
+  transferToNpu: boolean;
+  mappings?: Record<string, string>;
+}
+
+/** The option sets every file is converted with: --unsafe and --transfer-to-npu, on and off. */
+export function roundsCases(mappings?: Record<string, string>): RoundsCase[] {
+  const out: RoundsCase[] = [];
+  for (const unsafe of [false, true]) for (const transferToNpu of [false, true]) out.push({ unsafe, transferToNpu, ...(mappings ? { mappings } : {}) });
+  return out;
+}
+
+export interface RoundsDifference {
+  path: string;
+  options: RoundsCase;
+  /** The fields of the result that differ (`output`, `manual`, ...). */
+  fields: string[];
+}
+
+/**
+ * Convert `text` with every registered pass, both ways; undefined when the
+ * results are equal (a file the engine refuses is refused both ways).
+ */
+export function compareRounds(text: string, rel: string, c: RoundsCase): RoundsDifference | undefined {
+  const passOptions: PassOptions = { transferToNpu: c.transferToNpu, ...(c.mappings ? { mappings: c.mappings } : {}) };
+  const options: ConvertOptions = { passes: PASSES.filter((p) => !p.enabled || p.enabled(passOptions)), unsafe: c.unsafe, passOptions, path: rel };
+  const run = (everyPassEveryRound: boolean): SourceResult | 'refused' => {
+    try {
+      return convertSource(text, { ...options, everyPassEveryRound });
+    } catch (e) {
+      if (e instanceof SourceSyntaxError) return 'refused';
+      throw e;
+    }
+  };
+  const shortcut = run(false);
+  const reference = run(true);
+  releaseTrees(); // as the runner does after each file: frees the trees now
+  if (shortcut === 'refused' || reference === 'refused') {
+    return shortcut === reference ? undefined : { path: rel, options: c, fields: ['refused'] };
+  }
+  const fields = (Object.keys(reference) as (keyof SourceResult)[]).filter((k) => !isDeepStrictEqual(shortcut[k], reference[k]));
+  return fields.length === 0 ? undefined : { path: rel, options: c, fields };
+}
+
+/** Every `.py` file under `dir` (symbolic links not followed), POSIX paths relative to it, sorted. */
+export function pythonFiles(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (rel: string) => {
+    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory()) visit(r);
+      else if (d.isFile() && d.name.endsWith('.py')) out.push(r);
+    }
+  };
+  visit('');
+  return out.sort();
+}
