@@ -27,6 +27,10 @@ export function roundsCases(mappings?: Record<string, string>): RoundsCase[] {
   return out;
 }
 
+/** Time spent converting both ways (ms), for scripts/check-rounds.ts. */
+export const roundsTime = { shortcut: 0, everyPassEveryRound: 0 };
+let calls = 0;
+
 export interface RoundsDifference {
   path: string;
   options: RoundsCase;
@@ -42,15 +46,22 @@ export function compareRounds(text: string, rel: string, c: RoundsCase): RoundsD
   const passOptions: PassOptions = { transferToNpu: c.transferToNpu, ...(c.mappings ? { mappings: c.mappings } : {}) };
   const options: ConvertOptions = { passes: PASSES.filter((p) => !p.enabled || p.enabled(passOptions)), unsafe: c.unsafe, passOptions, path: rel };
   const run = (everyPassEveryRound: boolean): SourceResult | 'refused' => {
+    releaseTrees(); // each way parses the text itself
+    const t = performance.now();
     try {
       return convertSource(text, { ...options, everyPassEveryRound });
     } catch (e) {
       if (e instanceof SourceSyntaxError) return 'refused';
       throw e;
+    } finally {
+      roundsTime[everyPassEveryRound ? 'everyPassEveryRound' : 'shortcut'] += performance.now() - t;
     }
   };
-  const shortcut = run(false);
-  const reference = run(true);
+  // the two ways in turn first, so that neither always runs on a warmer JIT
+  const first = calls++ % 2 === 0;
+  const a = run(!first);
+  const b = run(first);
+  const [shortcut, reference] = first ? [b, a] : [a, b];
   releaseTrees(); // as the runner does after each file: frees the trees now
   if (shortcut === 'refused' || reference === 'refused') {
     return shortcut === reference ? undefined : { path: rel, options: c, fields: ['refused'] };
