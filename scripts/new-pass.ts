@@ -39,6 +39,7 @@ export const ${name}: Pass = {
   summary: '<one line for \`ascendify passes\`>',
   levels: ['safe'],
   triggers: /<a token every convertible file contains>/,
+  // rounds: 'reacts', // only if it reads what fixes produce (src/core/pass.ts); the pass tester says when
   run(ctx) {
     // look at ctx.root / ctx.bindings, then ctx.report({ message, start, end, fix: { edits, safety } })
     void ctx;
