@@ -182,6 +182,30 @@ describe('convertSource', () => {
     expect(convertSource(r.output, { passes: [p] }).output).toBe(r.output);
   });
 
+  it('judges an entry file on the output: a torch import the importer adds makes it one', () => {
+    const script = 'import numpy\nx = old()\nif __name__ == "__main__":\n    x.run()\n';
+    const asking = (module: string): Pass => ({
+      id: 'asks',
+      summary: '',
+      levels: ['safe'],
+      triggers: /old/,
+      run(ctx) {
+        const i = ctx.source.indexOf('old(');
+        if (i >= 0) ctx.report({ message: 'm', start: i, end: i + 3, fix: { edits: [{ start: i, end: i + 3, content: 'new' }], safety: 'safe', imports: [{ module, placement: 'top' }] } });
+      },
+    });
+    const withTorch = convertSource(script, { passes: [asking('torch.nn')], path: 'train.py' });
+    expect(withTorch.output).toBe('import numpy\nimport torch.nn\nx = new()\nif __name__ == "__main__":\n    x.run()\n');
+    expect(withTorch.entry).toBe(true);
+    const without = convertSource(script, { passes: [asking('numpy.linalg')], path: 'train.py' });
+    expect(without.output).toContain('import numpy.linalg\n');
+    expect(without.entry).toBe(false);
+    // a module others import is no entry, whatever it imports
+    expect(convertSource(script, { passes: [asking('torch.nn')], path: 'train.py', project: { importedByOthers: true } }).entry).toBe(false);
+    // and one that imports torch already is one without any import added
+    expect(convertSource('import torch\n' + script, { passes: [asking('numpy')], path: 'train.py' }).entry).toBe(true);
+  });
+
   it('handles files larger than 32 KiB', () => {
     const filler = '# filler line to make the file large\nvalue = [1, 2, 3]\n'.repeat(2000);
     const src = `${filler}y = foo\n`;

@@ -250,8 +250,17 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
   const groups = kept.size === 0 ? [left()] : options.passes.map((p) => kept.get(p.id) ?? left(p.id));
   for (const records of groups) for (const r of records) manual.push(r); // one by one: a spread of a dense file's records would overflow the stack
 
+  // An entry file that imports torch (what --transfer-to-npu patches), judged
+  // on the output: on this tree, and on what the importer adds (an import is
+  // no module-level work, so only whether torch is imported can change). The
+  // tree with the imports is then only parsed to check its syntax, never copied.
+  const root = tree.rootNode;
+  const bindings = Bindings.of(root).useStarExports(options.project?.stars);
+  const entryFile = isEntryFile(root, path, options.project?.importedByOthers === true);
+  let importsTorch = entryFile && bindings.importsModule('torch');
+
   if (requests.length > 0) {
-    const plan = planImports(text, tree.rootNode, Bindings.of(tree.rootNode).useStarExports(options.project?.stars), requests.map((r) => r.req), eol);
+    const plan = planImports(text, root, bindings, requests.map((r) => r.req), eol);
     if (plan.edits.length > 0) {
       const edits = [...plan.edits].sort((a, b) => a.start - b.start);
       const next = applyEdits(text, plan.edits);
@@ -273,6 +282,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
         regions = composeRegions(regions, edits);
         text = next;
         tree = nextTree;
+        importsTorch ||= plan.added.some((a) => a.request.module === 'torch' || a.request.module.startsWith('torch.'));
       }
     }
   }
@@ -281,9 +291,7 @@ export function convertSource(input: string, options: ConvertOptions): SourceRes
     a.startLine - b.startLine || a.endLine - b.endLine;
   changes.sort(byLine); // stable: same-line records keep the order they were made in
   manual.sort(byLine);
-  const root = tree.rootNode;
-  const entry = isEntryFile(root, path, options.project?.importedByOthers === true) && Bindings.of(root).useStarExports(options.project?.stars).importsModule('torch');
-  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry };
+  return { output: text, changed: text !== input, changes, manual, notes, supportFiles, rounds, regions, entry: entryFile && importsTorch };
 }
 
 /**
