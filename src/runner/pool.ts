@@ -25,6 +25,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { allowGc, collectTreesIfDue, readAndConvert, type BatchMessage, type CloseMessage, type PoolWorkerData, type ResultMessage } from './worker';
@@ -98,6 +99,27 @@ const MAX_WORKER_RESTARTS = 4;
  * only one that has not left after this long is terminated.
  */
 const CLOSE_TIMEOUT_MS = 30_000;
+
+/**
+ * Turn off TurboFan's inlining for this process before the workers start
+ * (V8 flags are process-wide and read when a function is optimised). Each
+ * worker is an isolate of its own that optimises the engine's hot functions
+ * again, on V8's shared background threads: with inlining, those compiles
+ * took ~5 s of CPU per isolate on the bench corpus's training part (419
+ * TurboFan compiles, `convertSource` alone 0.1-0.23 s each), so two workers
+ * kept the two cores' background threads busy ~9 s beside them. Without
+ * inlining the background threads do ~40 % less, the optimised code is no
+ * slower here, and two workers finish 4-15 % sooner (docs/performance.md,
+ * "Engine speed, fifth round"). A process that embeds the pool gets the flag
+ * too; the in-process path (`--jobs 1`) does not set it.
+ */
+export function lessJitWork(): void {
+  try {
+    v8.setFlagsFromString('--no-turbo-inlining');
+  } catch {
+    // the default then: slower on two cores, same results
+  }
+}
 
 /** Default `--jobs`: the number of cores available to this process. */
 export function defaultJobs(): number {
@@ -207,6 +229,7 @@ class WorkerPool<T extends FileTask> {
     this.batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
     this.script = opts.workerScript ?? workerScriptPath();
     allowGc(); // before any worker starts: V8 flags are process-wide
+    lessJitWork();
     if (!fs.existsSync(this.script)) {
       throw new Error(`worker script ${this.script} not found; build first (npm run build)`);
     }
