@@ -89,7 +89,19 @@ export const DEFAULT_MIN_PARALLEL_BYTES = 1024 * 1024;
  * binding's finalizers can free native trees (without the native helper); the
  * runner's copying of other files too, so that workers get their next batches.
  */
-export const YIELD_EVERY_MS = 25;
+const YIELD_EVERY_MS = 25;
+
+/** For a long loop: `due()` once YIELD_EVERY_MS have passed since the last `turn()`, which returns to the event loop once. */
+export function eventLoopTurns(): { due(): boolean; turn(): Promise<void> } {
+  let last = performance.now();
+  return {
+    due: () => performance.now() - last >= YIELD_EVERY_MS,
+    turn: async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      last = performance.now();
+    },
+  };
+}
 /** A pool gives up after this many worker crashes (each crash fails the files it held). */
 const MAX_WORKER_RESTARTS = 4;
 /**
@@ -160,17 +172,15 @@ export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts
 export const WORKER_YOUNG_GENERATION_MB = 24;
 
 async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>, signal?: AbortSignal): Promise<void> {
-  let last = performance.now();
+  const turns = eventLoopTurns();
   for (const [i, t] of tasks.entries()) {
     if (signal?.aborted) return;
     onResult(readAndConvert(t.rel, t.abs, engine), t);
     // after the last file no GC: no later file needs the trees' memory (freeing a 10 MB file's took ~1.4 s)
     if (i === tasks.length - 1) break;
-    const now = performance.now();
-    if (now - last >= YIELD_EVERY_MS) {
+    if (turns.due()) {
       collectTreesIfDue();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      last = performance.now();
+      await turns.turn();
     }
   }
 }

@@ -10,7 +10,7 @@ import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
 import { engineReads, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
-import { convertFiles, YIELD_EVERY_MS, type FileTask, type PoolStats } from './pool';
+import { convertFiles, eventLoopTurns, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 import { buildProjectIndex } from './project-index';
@@ -170,13 +170,12 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   }
   /** Copy (or record) every entry that is not a Python file to convert. */
   const copyOthers = async () => {
-    let last = performance.now();
+    const turns = eventLoopTurns();
     for (const entry of otherEntries) {
       if (stopped()) break;
       // turn the event loop now and then: the pool hands out batches and takes results meanwhile
-      if (performance.now() - last >= YIELD_EVERY_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        last = performance.now();
+      if (turns.due()) {
+        await turns.turn();
         if (stopped()) break;
       }
       const isPython = isConverted(entry);
