@@ -6,13 +6,12 @@
  * Used by src/core/rounds.test.ts (fixtures, golden samples) and
  * scripts/check-rounds.ts (any tree).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { convertSource, SourceSyntaxError, type ConvertOptions, type SourceResult } from '../core/pipeline';
-import type { PassOptions } from '../core/pass';
 import { releaseTrees } from '../python/tree-cache';
-import { PASSES } from '../../transforms';
+import { DEFAULT_MAX_FILE_SIZE, type EngineOptions } from '../runner/convert-file';
+import { isPythonSource, walkTree } from '../runner/files';
+import { activePasses, passOptionsOf, selectPassIds } from '../runner/passes';
 
 export interface RoundsCase {
   unsafe: boolean;
@@ -43,8 +42,9 @@ export interface RoundsDifference {
  * results are equal (a file the engine refuses is refused both ways).
  */
 export function compareRounds(text: string, rel: string, c: RoundsCase): RoundsDifference | undefined {
-  const passOptions: PassOptions = { transferToNpu: c.transferToNpu, ...(c.mappings ? { mappings: c.mappings } : {}) };
-  const options: ConvertOptions = { passes: PASSES.filter((p) => !p.enabled || p.enabled(passOptions)), unsafe: c.unsafe, passOptions, path: rel };
+  // every registered pass, as the CLI picks and configures them
+  const engine: EngineOptions = { passIds: selectPassIds(), unsafe: c.unsafe, transferToNpu: c.transferToNpu, maxFileSize: DEFAULT_MAX_FILE_SIZE, ...(c.mappings ? { mappings: c.mappings } : {}) };
+  const options: ConvertOptions = { passes: activePasses(engine), unsafe: c.unsafe, passOptions: passOptionsOf(engine), path: rel };
   const run = (everyPassEveryRound: boolean): SourceResult | 'refused' => {
     releaseTrees(); // each way parses the text itself
     const t = performance.now();
@@ -70,16 +70,9 @@ export function compareRounds(text: string, rel: string, c: RoundsCase): RoundsD
   return fields.length === 0 ? undefined : { path: rel, options: c, fields };
 }
 
-/** Every `.py` file under `dir` (symbolic links not followed), POSIX paths relative to it, sorted. */
+/** The Python files under `dir` that the CLI would convert (its walk: symbolic links not followed), POSIX paths relative to it, sorted. */
 export function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (rel: string) => {
-    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isDirectory()) visit(r);
-      else if (d.isFile() && d.name.endsWith('.py')) out.push(r);
-    }
-  };
-  visit('');
-  return out.sort();
+  return walkTree(dir)
+    .entries.filter((e) => e.kind === 'file' && isPythonSource(e.rel))
+    .map((e) => e.rel);
 }
