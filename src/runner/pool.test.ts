@@ -170,24 +170,26 @@ describe('convertFiles', () => {
   });
 
   it('fails the files of a worker that dies and carries on with a new one', async () => {
-    // the real worker, except that it dies while reading one file
+    // the real worker, except that it dies while reading one file: the largest, dispatched first, so that
+    // work is left for a replacement whatever the timing (with a small file near the end of the queue the
+    // other worker had sometimes taken the rest already, and no replacement was needed)
     const script = path.join(tmp, 'crashing-worker.js');
     fs.writeFileSync(
       script,
       [
         "const fs = require('node:fs');",
         'const read = fs.readFileSync;',
-        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('plain.py')) process.exit(3); return read.call(this, p, ...rest); };",
+        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('pkg/big.py')) process.exit(3); return read.call(this, p, ...rest); };",
         `require(${JSON.stringify(workerScriptPath())});`,
       ].join('\n'),
     );
     const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script });
-    const plain = r.results.find((x) => x.rel === 'plain.py')!;
-    expect(plain.status).toBe('failed');
-    expect(plain.reason).toMatch(/^internal error: conversion worker stopped \(worker exited with code 3\); copied unchanged/);
+    const big = r.results.find((x) => x.rel === 'pkg/big.py')!;
+    expect(big.status).toBe('failed');
+    expect(big.reason).toMatch(/^internal error: conversion worker stopped \(worker exited with code 3\); copied unchanged/);
     expect(r.stats.workers).toBe(3);
-    const reference = (await collect({ jobs: 1 })).results.filter((x) => x.rel !== 'plain.py');
-    expect(r.results.filter((x) => x.rel !== 'plain.py')).toEqual(reference);
+    const reference = (await collect({ jobs: 1 })).results.filter((x) => x.rel !== 'pkg/big.py');
+    expect(r.results.filter((x) => x.rel !== 'pkg/big.py')).toEqual(reference);
   });
 });
 
