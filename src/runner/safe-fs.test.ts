@@ -54,3 +54,38 @@ describe.each([
     expect(fs.readFileSync(victim, 'utf8')).toBe('keep\n');
   });
 });
+
+describe('RootedWriter in folders it creates (no lstat before a write there)', () => {
+  it('gives every file its mode, whatever the umask leaves, set-id bits included', () => {
+    const w = new RootedWriter(root);
+    const modes = [0o644, 0o755, 0o600, 0o444, 0o666, 0o777, 0o4755, 0o2750];
+    for (const m of modes) w.writeFile(`new/f${m.toString(8)}`, 'x\n', m);
+    for (const m of modes) expect((fs.statSync(path.join(root, 'new', `f${m.toString(8)}`)).mode & 0o7777).toString(8)).toBe(m.toString(8));
+    expect(w.finish()).toEqual([]);
+  });
+
+  it('replaces its own earlier file or link there, leaving no temporary file, never following the link', () => {
+    const victim = path.join(root, 'victim.txt');
+    fs.writeFileSync(victim, 'keep\n');
+    const w = new RootedWriter(root);
+    w.writeFile('new/a.py', 'one\n', 0o644);
+    w.writeFile('new/a.py', 'two\n', 0o644);
+    w.symlink('new/l', victim);
+    w.writeFile('new/l', 'not through the link\n', 0o644);
+    expect(fs.readFileSync(path.join(root, 'new', 'a.py'), 'utf8')).toBe('two\n');
+    expect(fs.lstatSync(path.join(root, 'new', 'l')).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'new', 'l'), 'utf8')).toBe('not through the link\n');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep\n');
+    expect(names(path.join(root, 'new'))).toEqual(['a.py', 'l']);
+  });
+
+  it('fails a file where a directory appeared (the rename refuses), with the reason', () => {
+    const w = new RootedWriter(root);
+    w.dir('new');
+    fs.mkdirSync(path.join(root, 'new', 'd'));
+    fs.writeFileSync(path.join(root, 'new', 'd', 'inner.txt'), 'keep\n');
+    expect(() => w.writeFile('new/d', 'x', 0o644)).toThrow(WriteError);
+    expect(fs.readFileSync(path.join(root, 'new', 'd', 'inner.txt'), 'utf8')).toBe('keep\n');
+    expect(names(path.join(root, 'new'))).toEqual(['d']);
+  });
+});
