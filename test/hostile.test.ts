@@ -285,6 +285,27 @@ describe('one run at a time per output', () => {
     expect(fs.readFileSync(path.join(out, 'train.py'), 'utf8')).toBe(CONVERTED);
   });
 
+  it('a run refused after a walk that started the workers early ends cleanly: exit 3, nothing written, no worker left', () => {
+    // over 1 MB of Python: the walk starts the pool's workers before the lock is checked (src/runner/pool.ts EarlyWorkers)
+    const big = TRAIN + '\n'.repeat(1) + Array.from({ length: 300 }, (_, i) => `def f${i}(x):\n    return x.to("cuda")\n`).join('');
+    for (let i = 0; i < 120; i++) write(`big/d${i % 6}/m${i}.py`, big);
+    const src = path.join(tmp, 'big');
+    const out = path.join(tmp, 'out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, LOCK_NAME), JSON.stringify({ pid: process.pid, host: os.hostname(), command: 'ascendify convert other' }));
+    const before = treeHash(tmp);
+    const started = Date.now();
+    const r = cli(['convert', src, '-o', out, '--force', '-j', '2']);
+    expect([r.code, r.stderr]).toEqual([3, expect.stringMatching(/another ascendify run is writing .*out: held by pid/)]);
+    expect(treeHash(tmp)).toBe(before);
+    expect(Date.now() - started).toBeLessThan(30_000); // the workers closed; none waited for CLOSE_TIMEOUT_MS
+    // refused by the plan itself, after the walk: a report folder where the copy writes
+    fs.rmSync(path.join(out, LOCK_NAME));
+    fs.mkdirSync(path.join(src, 'rep'));
+    const clash = cli(['convert', src, '-o', out, '--force', '-j', '2', '--report-dir', path.join(out, 'rep')]);
+    expect([clash.code, clash.stderr]).toEqual([3, expect.stringMatching(/is where the copy of the source writes/)]);
+  });
+
   it('locks the report folder of analyze, and a single output file by its own name', () => {
     const src = repo();
     const rep = path.join(tmp, 'rep');

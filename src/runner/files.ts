@@ -31,8 +31,8 @@ export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Every entry below `root` (symlinks are not followed), sorted by relative path. */
-export function walkTree(root: string): { entries: TreeEntry[]; problems: WalkProblem[] } {
+/** Every entry below `root` (symlinks are not followed), sorted by relative path; `onEntry` sees each as it is found. */
+export function walkTree(root: string, onEntry?: (entry: TreeEntry) => void): { entries: TreeEntry[]; problems: WalkProblem[] } {
   const entries: TreeEntry[] = [];
   const problems: WalkProblem[] = [];
   const visit = (dirAbs: string, dirRel: string) => {
@@ -54,7 +54,9 @@ export function walkTree(root: string): { entries: TreeEntry[]; problems: WalkPr
         continue;
       }
       const kind: EntryKind = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-      entries.push({ rel, abs, kind, mode: st.mode & 0o7777, size: st.size });
+      const entry: TreeEntry = { rel, abs, kind, mode: st.mode & 0o7777, size: st.size };
+      entries.push(entry);
+      onEntry?.(entry);
       if (kind === 'dir') visit(abs, rel);
     }
   };

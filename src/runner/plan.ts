@@ -13,7 +13,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorText, isWithin, walkTree, type TreeEntry } from './files';
+import { errorText, isPythonSource, isWithin, walkTree, type TreeEntry, type WalkProblem } from './files';
+import { DEFAULT_MIN_PARALLEL_BYTES, EarlyWorkers } from './pool';
 import { UsageError } from './passes';
 import { LOCK_NAME, liveLockHolder } from './lock';
 import type { FileSummary, RunRequest } from './run';
@@ -49,6 +50,12 @@ export interface Plan {
    * They are still copied.
    */
   leftOut: ReadonlyMap<string, string>;
+  /**
+   * Pool workers started during the walk, once it had found enough Python for
+   * the pool to use workers (src/runner/pool.ts EarlyWorkers): the run hands
+   * them to the pool; a caller that does not run the plan releases them.
+   */
+  early?: EarlyWorkers;
 }
 
 export function defaultOut(src: string, singleFile: boolean): string {
@@ -178,13 +185,45 @@ export function planRun(req: RunRequest): Plan {
   }
   const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
   if (reportDir && isWithin(reportDir, src)) skip.push(reportDir);
-  const { entries: all, problems } = walkTree(src);
+  // workers start loading the engine while this thread walks (on two cores the walk leaves one free)
+  let early: EarlyWorkers | undefined;
+  let pythonBytes = 0;
+  const jobs = req.jobs ?? 1;
+  const { entries: all, problems } = walkTree(src, (e) => {
+    if (early || jobs <= 1 || e.kind !== 'file' || !isPythonSource(e.rel)) return;
+    pythonBytes += e.size;
+    if (pythonBytes >= DEFAULT_MIN_PARALLEL_BYTES) early = new EarlyWorkers(req.engine, jobs);
+  });
+  try {
+    return planned(req, { src, singleFile, out, reportDir, locks, skip, all, problems, ...(early ? { early } : {}) });
+  } catch (e) {
+    early?.release();
+    throw e;
+  }
+}
+
+function planned(
+  req: RunRequest,
+  w: { src: string; singleFile: boolean; out?: string; reportDir?: string; locks: LockSpec[]; skip: string[]; all: TreeEntry[]; problems: WalkProblem[]; early?: EarlyWorkers },
+): Plan {
+  const { src, singleFile, out, reportDir, locks, skip, all, problems } = w;
   // a lock of ours at the root (another run's, or one a killed run left) is never copied or converted
   const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);
   const entries = all.filter((e) => !isLockName(e.rel) && !isTempFile(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
   if (out && reportDir && isWithin(reportDir, out)) checkReportAgainstCopy(entries, path.relative(out, reportDir).split(path.sep).join('/'), reportDir);
   const left = req.select ? leftOut(entries, req.select) : new Map<string, string>();
-  return { src, singleFile, out, reportDir, entries, problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })), locks, tempFiles, leftOut: left };
+  return {
+    src,
+    singleFile,
+    out,
+    reportDir,
+    entries,
+    problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })),
+    locks,
+    tempFiles,
+    leftOut: left,
+    ...(w.early ? { early: w.early } : {}),
+  };
 }
 
 /** A temporary file of a writer (a run killed while writing leaves one): never copied or converted. */

@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions, type FileResult } from './convert-file';
 import { selectPassIds } from './passes';
-import { convertFiles, defaultJobs, dispatchOrder, resolveJobs, workerScriptPath, type FileTask, type PoolOptions } from './pool';
+import { convertFiles, defaultJobs, dispatchOrder, EarlyWorkers, resolveJobs, workerScriptPath, type FileTask, type PoolOptions } from './pool';
+import { buildProjectIndex } from './project-index';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -190,6 +191,119 @@ describe('convertFiles', () => {
     expect(r.stats.workers).toBe(3);
     const reference = (await collect({ jobs: 1 })).results.filter((x) => x.rel !== 'pkg/big.py');
     expect(r.results.filter((x) => x.rel !== 'pkg/big.py')).toEqual(reference);
+  });
+});
+
+describe('the project index (projectFiles)', () => {
+  /** A script imported by another (no entry then) beside the scripts of the tree; the crashing worker's big file among them. */
+  const withIndex = () => {
+    const dir = path.join(tmp, 'idx');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'model.py'), TORCH);
+    fs.writeFileSync(path.join(dir, 'helpers.py'), 'import os\nVERSION = 1\n');
+    fs.writeFileSync(path.join(dir, 'run.py'), 'from model import train\n' + TORCH);
+    fs.writeFileSync(path.join(dir, 'star.py'), 'from helpers import *\nok = torch.cuda.is_available()\n');
+    const extra = ['helpers.py', 'model.py', 'run.py', 'star.py'].map((name) => ({ rel: `idx/${name}`, abs: path.join(dir, name), size: fs.statSync(path.join(dir, name)).size }));
+    return [...tasks, ...extra];
+  };
+
+  it('is built before any file converts, the same on workers as in-process, and reaches every worker', async () => {
+    const list = withIndex();
+    const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+    const one = await collect({ jobs: 1, projectFiles }, list);
+    const three = await collect({ jobs: 3, minParallelBytes: 0, batchFiles: 2, projectFiles }, list);
+    expect(three.stats).toMatchObject({ mode: 'workers', workers: 3 });
+    expect(one.stats.indexMs).toBeGreaterThanOrEqual(0);
+    expect(three.stats.indexMs).toBeGreaterThanOrEqual(0);
+    expect(three.results).toEqual(one.results);
+    const entry = (r: { results: FileResult[] }, rel: string) => r.results.find((x) => x.rel === rel)!.entry === true;
+    // model.py is imported by run.py: no entry with the index, an entry without
+    for (const r of [one, three]) expect([entry(r, 'idx/model.py'), entry(r, 'idx/run.py'), entry(r, 'train.py')]).toEqual([false, true, true]);
+    const without = await collect({ jobs: 3, minParallelBytes: 0, batchFiles: 2 }, list);
+    expect(without.stats.indexMs).toBeUndefined();
+    expect(entry(without, 'idx/model.py')).toBe(true);
+    // the star import binds no torch (helpers.py exports none): known only with the index, where torch.cuda is left alone
+    const star = (r: { results: FileResult[] }) => r.results.find((x) => x.rel === 'idx/star.py')!.status;
+    expect([star(one), star(three), star(without)]).toEqual(['unchanged', 'unchanged', 'changed']);
+  });
+
+  it('is built on the workers from the same scans as buildProjectIndex', async () => {
+    const list = withIndex();
+    const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+    const reference = buildProjectIndex(projectFiles, engine.maxFileSize);
+    expect(reference.imported).toEqual(expect.arrayContaining(['idx/model.py']));
+    // the workers' index is observable through the results: equal to those with the index built here
+    const here = await collect({ jobs: 1 }, list.map((t) => t));
+    const viaEngine = await (async () => {
+      const results: FileResult[] = [];
+      await convertFiles(list, { engine: { ...engine, project: reference }, jobs: 1 }, (r) => results.push({ ...r, ...(r.output ? { output: Uint8Array.from(r.output) } : {}) }));
+      return results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    })();
+    const workers = await collect({ jobs: 2, minParallelBytes: 0, projectFiles }, list);
+    expect(workers.results).toEqual(viaEngine);
+    expect(here.results).not.toEqual(viaEngine);
+  });
+
+  it('survives a worker that dies while scanning: its files are scanned here, a new worker converts', async () => {
+    const list = withIndex();
+    const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+    // dies on its first read of pkg/big.py, which is in the scan: the scans of that chunk are made on the main thread
+    const script = path.join(tmp, 'scan-crashing-worker.js');
+    fs.writeFileSync(
+      script,
+      [
+        "const fs = require('node:fs');",
+        'const read = fs.readFileSync;',
+        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('pkg/big.py')) process.exit(4); return read.call(this, p, ...rest); };",
+        `require(${JSON.stringify(workerScriptPath())});`,
+      ].join('\n'),
+    );
+    const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script, projectFiles }, list);
+    const reference = await collect({ jobs: 1, projectFiles }, list);
+    // pkg/big.py kills every worker that reads it: it fails, the rest is as in-process
+    expect(r.results.find((x) => x.rel === 'pkg/big.py')!.reason).toMatch(/^internal error: conversion worker stopped \(worker exited with code 4\)/);
+    expect(r.results.filter((x) => x.rel !== 'pkg/big.py')).toEqual(reference.results.filter((x) => x.rel !== 'pkg/big.py'));
+    expect(r.stats.workers).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('EarlyWorkers', () => {
+  it('are taken by the pool instead of new workers', async () => {
+    const early = new EarlyWorkers(engine, 2);
+    const r = await collect({ jobs: 2, minParallelBytes: 0, early });
+    expect(r.stats).toMatchObject({ mode: 'workers', workers: 2 });
+    expect(early.waitingCount).toBe(0);
+    expect(r.results).toEqual((await collect({ jobs: 1 })).results);
+  });
+
+  it('are not taken for other engine options, nor by an in-process run; released, they let the process end', () => {
+    // in a process of its own: a worker left waiting would keep it alive (spawnSync would time out)
+    const code = [
+      `const { EarlyWorkers, convertFiles } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'pool.js'))});`,
+      `const engine = ${JSON.stringify(engine)};`,
+      'const early = new EarlyWorkers(engine, 2);',
+      'setTimeout(async () => {',
+      '  await convertFiles([], { engine, jobs: 2, early });', // in-process: releases them
+      '  const other = new EarlyWorkers(engine, 1);',
+      '  await convertFiles([{ rel: "a.py", abs: "/nonexistent/a.py", size: 5e6 }, { rel: "b.py", abs: "/nonexistent/b.py", size: 5e6 }], { engine: { ...engine, unsafe: true }, jobs: 2, early: other }, () => {});',
+      '  process.stdout.write(`${early.waitingCount} ${other.waitingCount}`);',
+      '}, 300);',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('0 0');
+  });
+
+  it('left waiting (never taken nor released) do not keep the process alive', () => {
+    const code = [
+      `const { EarlyWorkers } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'pool.js'))});`,
+      `new EarlyWorkers(${JSON.stringify(engine)}, 2);`,
+      'setTimeout(() => process.stdout.write("done"), 1500);', // long enough for them to have loaded the engine
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull();
+    expect([r.status, r.stdout]).toEqual([0, 'done']);
   });
 });
 

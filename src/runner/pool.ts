@@ -16,6 +16,12 @@
  *   each result depends only on its file and the engine options, so sorting
  *   records by path at the end (as the runner does) gives the same output for
  *   any number of jobs.
+ * - The project index first (`projectFiles`): workers scan the files for it in
+ *   chunks while the caller's thread is free for other work (the runner copies
+ *   the other files), the scans are resolved on the caller's thread, the index
+ *   is posted to every worker, and only then does converting start.
+ * - Started early (`EarlyWorkers`): the runner starts the workers during its
+ *   walk of the source, so that loading the engine overlaps the walk.
  * - Memory: native tree-sitter trees are freed by finalizers that run only when
  *   the event loop turns. A worker returns to its loop after every batch; the
  *   in-process path yields every few milliseconds for the same reason (a
@@ -27,8 +33,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { failedResult, type EngineOptions, type FileResult } from './convert-file';
-import { allowGc, collectTreesIfDue, readAndConvert, type BatchMessage, type CloseMessage, type PoolWorkerData, type ResultMessage } from './worker';
+import { engineReads, failedResult, type EngineOptions, type FileResult } from './convert-file';
+import { buildProjectIndex, resolveProjectIndex, scanProjectFile, type FileScan, type IndexedFile } from './project-index';
+import {
+  allowGc,
+  collectTreesIfDue,
+  readAndConvert,
+  type BatchMessage,
+  type CloseMessage,
+  type FromWorkerMessage,
+  type PoolWorkerData,
+  type ProjectMessage,
+  type ResultMessage,
+  type ScanMessage,
+  type ScanResultMessage,
+} from './worker';
 
 export interface FileTask {
   /** POSIX path relative to the repository root (what results and reports name). */
@@ -56,6 +75,16 @@ export interface PoolOptions {
   /** Worker script (default: worker.js beside this module, or dist/ under ts-jest). */
   workerScript?: string;
   /**
+   * Build the repository-wide facts over these files (src/runner/project-index.ts)
+   * before any file is converted, and give them to the engine
+   * (EngineOptions.project). With workers, the files are scanned on the
+   * workers (the caller's thread stays free: the runner copies the other
+   * files meanwhile) and the scans are resolved on the caller's thread.
+   */
+  projectFiles?: readonly IndexedFile[];
+  /** Workers started ahead (EarlyWorkers), taken instead of starting new ones when they run the same engine options. */
+  early?: EarlyWorkers;
+  /**
    * Stop early: no file is started once it is aborted; files already handed to
    * a worker finish (a worker is never stopped inside tree-sitter) and are
    * delivered. The promise then resolves with fewer results than tasks.
@@ -70,6 +99,8 @@ export interface PoolStats {
   files: number;
   /** Messages sent to workers (0 in-process). */
   batches: number;
+  /** With `projectFiles`: ms from the pool's start until the project index was ready. */
+  indexMs?: number;
 }
 
 /** Called on the main thread for each file, as soon as its result is known, with the task it came from. */
@@ -156,10 +187,90 @@ export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts
   const totalBytes = tasks.reduce((s, t) => s + t.size, 0);
   const minParallel = opts.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
   if (jobs <= 1 || tasks.length <= 1 || totalBytes < minParallel) {
-    await convertInProcess(tasks, opts.engine, onResult, opts.signal);
-    return { mode: 'in-process', workers: 0, files: tasks.length, batches: 0 };
+    opts.early?.release();
+    const start = performance.now();
+    const project = opts.projectFiles ? buildProjectIndex(opts.projectFiles, opts.engine.maxFileSize, engineReads(opts.engine)) : undefined;
+    const indexMs = performance.now() - start;
+    await convertInProcess(tasks, project ? { ...opts.engine, project } : opts.engine, onResult, opts.signal);
+    return { mode: 'in-process', workers: 0, files: tasks.length, batches: 0, ...(project ? { indexMs } : {}) };
   }
-  return new WorkerPool<T>(tasks, opts, jobs, onResult).run();
+  try {
+    return await new WorkerPool<T>(tasks, opts, jobs, onResult).run();
+  } finally {
+    opts.early?.release(); // any the pool did not need
+  }
+}
+
+/**
+ * Pool workers started before the pool, while the caller still walks the
+ * source: a worker takes ~0.3 s of CPU to load the engine, which the walk
+ * (one thread) leaves a core free for. The pool then takes them
+ * (PoolOptions.early) instead of starting its own.
+ *
+ * Until taken they wait for a message and do not keep the process alive;
+ * `release()` (or a pool that runs in-process, or needs fewer) asks the rest
+ * to close and lets the process wait for them, so that no worker is ever
+ * terminated while it may be inside tree-sitter (see CLOSE_TIMEOUT_MS).
+ * Whoever starts them must see that `release()` is called on every path
+ * that does not reach the pool.
+ */
+export class EarlyWorkers {
+  private readonly waiting: Worker[] = [];
+  /** Each waiting worker's listener that drops it when it ends before it is taken. */
+  private readonly drops = new Map<Worker, () => void>();
+
+  constructor(
+    readonly engine: EngineOptions,
+    count: number,
+    private readonly script = workerScriptPath(),
+  ) {
+    allowGc(); // before any worker starts: V8 flags are process-wide
+    lessJitWork();
+    if (!fs.existsSync(this.script)) return; // the pool reports it
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker(this.script, engine);
+      worker.unref();
+      const drop = () => {
+        const at = this.waiting.indexOf(worker);
+        if (at >= 0) this.waiting.splice(at, 1);
+      };
+      worker.on('error', drop); // a worker that could not start: the pool starts another
+      worker.on('exit', drop);
+      this.drops.set(worker, drop);
+      this.waiting.push(worker);
+    }
+  }
+
+  /** Workers started and neither taken nor released. */
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  /** A waiting worker started with `engine` (the same object), or undefined. */
+  take(engine: EngineOptions, script: string): Worker | undefined {
+    if (engine !== this.engine || script !== this.script) return undefined;
+    const worker = this.waiting.shift();
+    if (!worker) return undefined;
+    const drop = this.drops.get(worker)!;
+    worker.off('error', drop);
+    worker.off('exit', drop);
+    worker.ref();
+    return worker;
+  }
+
+  /** Ask the workers not taken to close; the process waits until they have. */
+  release(): void {
+    for (const worker of this.waiting.splice(0)) {
+      worker.ref();
+      const msg: CloseMessage = { close: true };
+      worker.postMessage(msg);
+    }
+  }
+}
+
+function startWorker(script: string, engine: EngineOptions): Worker {
+  const data: PoolWorkerData = { ascendifyPoolWorker: true, engine };
+  return new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }
 
 /**
@@ -203,6 +314,8 @@ interface Slot<T extends FileTask> {
   worker: Worker;
   /** Batches sent and not answered, by batch number. */
   pending: Map<number, T[]>;
+  /** Scan chunks sent and not answered (the project index), by number. */
+  scans: Map<number, number>;
   pendingBytes: number;
   /** Asked to close, or died: its exit is expected, its results are not. */
   stopping: boolean;
@@ -227,6 +340,11 @@ class WorkerPool<T extends FileTask> {
   private readonly script: string;
   private settle!: { resolve: (s: PoolStats) => void; reject: (e: unknown) => void };
   private finished = false;
+  /** The engine options workers start with: the caller's, and the project index once it is built. */
+  private engine: EngineOptions;
+  /** The project index's scan: chunks of files not yet sent (as [from, to) in projectFiles), and what came back. */
+  private index?: ReturnType<typeof scanPlan>;
+  private scanCount = 0;
 
   constructor(
     private readonly tasks: readonly T[],
@@ -238,6 +356,8 @@ class WorkerPool<T extends FileTask> {
     this.batchBytes = Math.max(1, opts.batchBytes ?? DEFAULT_BATCH_BYTES);
     this.batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
     this.script = opts.workerScript ?? workerScriptPath();
+    this.engine = opts.engine;
+    if (opts.projectFiles) this.index = scanPlan(opts.projectFiles, Math.min(jobs, tasks.length));
     allowGc(); // before any worker starts: V8 flags are process-wide
     lessJitWork();
     if (!fs.existsSync(this.script)) {
@@ -252,21 +372,60 @@ class WorkerPool<T extends FileTask> {
       // no more workers than there are batches to give them
       const n = Math.min(this.jobs, this.tasks.length);
       for (let i = 0; i < n; i++) this.slots.push(this.spawn());
-      // first round: one batch each, so the largest files start on different workers
-      for (const s of this.slots) this.feed(s, 1);
-      for (const s of this.slots) this.feed(s);
+      if (this.index) {
+        for (const s of this.slots) this.feedScans(s);
+        this.indexIfScanned();
+      } else this.start();
       this.checkDone();
     });
   }
 
+  /** Conversion starts: the first round gives one batch each, so the largest files start on different workers. */
+  private start(): void {
+    for (const s of this.slots) this.feed(s, 1);
+    for (const s of this.slots) this.feed(s);
+  }
+
+  /** Hand a worker scan chunks of the project index, two ahead. */
+  private feedScans(slot: Slot<T>): void {
+    const index = this.index!;
+    while (!this.finished && !this.opts.signal?.aborted && slot.scans.size < 2 && index.chunks.length > 0) {
+      const [from, to] = index.chunks.shift()!;
+      const id = this.scanCount++;
+      slot.scans.set(id, from);
+      const msg: ScanMessage = { scan: id, files: index.files.slice(from, to).map((f) => ({ rel: f.rel, abs: f.abs, size: f.size })) };
+      slot.worker.postMessage(msg);
+      index.pending.set(id, [from, to]);
+    }
+  }
+
+  /** Every file scanned: resolve the index here, give it to the workers, and start converting. */
+  private indexIfScanned(): void {
+    const index = this.index!;
+    if (this.finished || index.ms !== undefined || index.left > 0 || this.opts.signal?.aborted) return;
+    try {
+      const project = resolveProjectIndex(index.files, index.scans);
+      this.engine = { ...this.engine, project }; // workers started from now on
+      const msg: ProjectMessage = { project };
+      for (const s of this.slots) if (!s.stopping) s.worker.postMessage(msg);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    index.ms = performance.now() - index.started;
+    this.start();
+  }
+
   private spawn(): Slot<T> {
-    const data: PoolWorkerData = { ascendifyPoolWorker: true, engine: this.opts.engine };
-    const worker = new Worker(this.script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    // an early worker has the caller's options; the project index, when built by then, follows in a message
+    const early = this.opts.early?.take(this.opts.engine, this.script);
+    if (early && this.engine.project) early.postMessage({ project: this.engine.project } satisfies ProjectMessage);
+    const worker = early ?? startWorker(this.script, this.engine);
     this.started++;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.exits.push(exited);
-    const slot: Slot<T> = { worker, pending: new Map(), pendingBytes: 0, stopping: false, exited };
-    worker.on('message', (msg: ResultMessage) => this.onMessage(slot, msg));
+    const slot: Slot<T> = { worker, pending: new Map(), scans: new Map(), pendingBytes: 0, stopping: false, exited };
+    worker.on('message', (msg: FromWorkerMessage) => ('scan' in msg ? this.onScan(slot, msg) : this.onMessage(slot, msg)));
     worker.on('error', (err) => this.onCrash(slot, err));
     worker.on('exit', (code) => {
       if (!slot.stopping) this.onCrash(slot, new Error(`worker exited with code ${code}`));
@@ -276,6 +435,7 @@ class WorkerPool<T extends FileTask> {
 
   private hasWork(): boolean {
     if (this.opts.signal?.aborted) return false;
+    if (this.index && this.index.ms === undefined) return false; // converting waits for the project index
     return this.retry.length > 0 || this.next < this.order.length;
   }
 
@@ -315,6 +475,25 @@ class WorkerPool<T extends FileTask> {
     this.checkDone();
   }
 
+  private onScan(slot: Slot<T>, msg: ScanResultMessage): void {
+    if (this.finished) return;
+    const index = this.index!;
+    const range = index.pending.get(msg.scan);
+    if (!range || !slot.scans.has(msg.scan)) return;
+    slot.scans.delete(msg.scan);
+    index.pending.delete(msg.scan);
+    this.storeScans(range, msg.scans);
+    this.feedScans(slot);
+    this.indexIfScanned();
+    this.checkDone();
+  }
+
+  private storeScans([from, to]: [number, number], scans: (FileScan | null)[]): void {
+    const index = this.index!;
+    for (let i = from; i < to; i++) index.scans[i] = scans[i - from] ?? null;
+    index.left -= to - from;
+  }
+
   private deliver(batch: T[], results: FileResult[]): void {
     try {
       for (let i = 0; i < batch.length; i++) {
@@ -343,17 +522,32 @@ class WorkerPool<T extends FileTask> {
     const reason = `internal error: conversion worker stopped (${err.message}); copied unchanged (please report this file)`;
     this.deliver(lost, lost.map((t) => failedResult(t.rel, reason)));
     if (this.finished) return;
-    if (this.hasWork()) {
+    // scan chunks it held are scanned here: a scan reads a file and runs regular expressions (nothing to crash on)
+    const index = this.index;
+    if (index) {
+      const reads = engineReads(this.engine);
+      for (const id of slot.scans.keys()) {
+        const range = index.pending.get(id)!;
+        index.pending.delete(id);
+        this.storeScans(range, index.files.slice(range[0], range[1]).map((f) => scanProjectFile(f, this.engine.maxFileSize, reads)));
+      }
+      slot.scans.clear();
+    }
+    const aborted = this.opts.signal?.aborted === true;
+    const scanning = !!index && index.ms === undefined && index.chunks.length > 0;
+    if (!aborted && (scanning || this.retry.length > 0 || this.next < this.order.length)) {
       if (++this.restarts > MAX_WORKER_RESTARTS) {
         this.fail(new Error(`conversion workers keep stopping (last: ${err.message})`));
         return;
       }
-      const fresh = this.spawn();
+      const fresh = this.spawn(); // with the project index when it is built
       this.slots[idx] = fresh;
-      this.feed(fresh);
+      if (index && index.ms === undefined) this.feedScans(fresh);
+      else this.feed(fresh);
     } else {
       this.slots.splice(idx, 1);
     }
+    if (index) this.indexIfScanned(); // the scans done here may have been the last
     this.checkDone();
   }
 
@@ -363,8 +557,9 @@ class WorkerPool<T extends FileTask> {
     const drained = this.opts.signal?.aborted === true && this.slots.every((s) => s.pending.size === 0);
     if (this.done < this.tasks.length && !drained) return;
     this.finished = true;
+    const indexMs = this.index?.ms;
     void this.stopAll().then(() =>
-      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount }),
+      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount, ...(indexMs !== undefined ? { indexMs } : {}) }),
     );
   }
 
@@ -387,4 +582,31 @@ class WorkerPool<T extends FileTask> {
     }
     await Promise.all(this.exits);
   }
+}
+
+/**
+ * The project index's scan in chunks: about eight per worker (by bytes, in the
+ * files' order), so that the workers share it evenly and the main thread, busy
+ * copying other files, hands out the next chunk long before one runs dry.
+ */
+function scanPlan(files: readonly IndexedFile[], workers: number) {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const target = Math.max(64 * 1024, Math.ceil(total / (workers * 8)));
+  const chunks: [number, number][] = [];
+  for (let from = 0; from < files.length; ) {
+    let to = from;
+    let bytes = 0;
+    while (to < files.length && (to === from || bytes + files[to].size <= target)) bytes += files[to++].size;
+    chunks.push([from, to]);
+    from = to;
+  }
+  return {
+    files,
+    chunks,
+    pending: new Map<number, [number, number]>(),
+    scans: new Array<FileScan | null>(files.length).fill(null),
+    left: files.length,
+    started: performance.now(),
+    ms: undefined as number | undefined,
+  };
 }

@@ -1,7 +1,6 @@
 /**
- * Repository-wide facts, computed once on the main thread before the files are
- * dispatched to the workers (issue 10, items 7 and 13), and handed to the
- * engine in EngineOptions.project:
+ * Repository-wide facts, computed once before any file is converted (issue 10,
+ * items 7 and 13), and handed to the engine in EngineOptions.project:
  *
  * - `imported`: the Python files another module of the repository imports.
  *   An entry file (what `inject-torch-npu` treats as a script, and what
@@ -13,8 +12,11 @@
  *   it leads outside (src/python/bindings.ts `useStarExports`).
  *
  * Cheap by construction: every file is read once and scanned for import lines
- * with a regular expression (no parse); only the few modules that star imports
- * lead to are parsed, to read their module-level imports and `__all__`.
+ * with a regular expression (no parse; `scanProjectFile`, which the pool runs
+ * on its workers while the main thread copies the other files); the scans are
+ * then resolved together (`resolveProjectIndex`), and only the few modules that
+ * star imports lead to are parsed, to read their module-level imports and
+ * `__all__`.
  *
  * Resolution is Python's, approximated without running anything: `from .a
  * import b` from the importer's package; `import a.b` from the importer's
@@ -52,13 +54,57 @@ export interface IndexedFile {
   size: number;
 }
 
-interface ScannedImport {
+export interface ScannedImport {
   /** Leading dots of a relative import (0: absolute). */
   level: number;
   /** Dotted module (may be '' for `from . import x`). */
   module: string;
   /** `from M import a, b`: a, b (possible submodules); `*` for a star import; [] for `import M`. */
   names: string[];
+}
+
+/**
+ * What one file contributes to the facts, found in its text alone (no other
+ * file needed): so that the scan can run on the pool's workers, each file
+ * where it is read, and only `resolveProjectIndex` sees them all.
+ */
+export interface FileScan {
+  /** Import statements (scanImports); absent when the text has no `import`. */
+  imports?: ScannedImport[];
+  /** Config file names (scanConfigRefs). */
+  configRefs?: string[];
+  /** Config folders, relative to the root (scanConfigRefs). */
+  configDirs?: string[];
+  /** Does the engine read this file beyond the cheap path? Asked only when it has a star import. */
+  reads?: boolean;
+}
+
+/** Does the engine read a file beyond the cheap path (a pass or the analysis trigger matches)? See buildProjectIndex. */
+export type EngineReads = (latin1Text: string) => boolean;
+
+/** Read and scan one file of the index; null when it is larger than `maxFileSize` or unreadable (the conversion reports it). */
+export function scanProjectFile(file: IndexedFile, maxFileSize: number, engineReads: EngineReads = () => true): FileScan | null {
+  if (file.size > maxFileSize) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(file.abs).toString('latin1'); // import lines are ASCII; no decoding needed to find them
+  } catch {
+    return null;
+  }
+  const refs = new Set<string>();
+  const dirs = new Set<string>();
+  scanConfigRefs(text, file.rel, refs, dirs);
+  const scan: FileScan = {};
+  if (refs.size > 0) scan.configRefs = [...refs];
+  if (dirs.size > 0) scan.configDirs = [...dirs];
+  if (!text.includes('import')) return scan;
+  scan.imports = scanImports(text);
+  if (scan.imports.some(isStarImport)) scan.reads = engineReads(text);
+  return scan;
+}
+
+function isStarImport(imp: ScannedImport): boolean {
+  return imp.names.length === 1 && imp.names[0] === '*';
 }
 
 /** Build the facts for `files` (the run's Python files). Files over `maxFileSize` or unreadable are skipped. */
@@ -71,10 +117,23 @@ export function buildProjectIndex(
    * the others never use what they bind, and following means parsing the
    * star modules (on a 4.5M-line library tree: 720 star imports, 2 s of parse).
    */
-  engineReads: (latin1Text: string) => boolean = () => true,
+  engineReads: EngineReads = () => true,
 ): ProjectFacts {
+  return resolveProjectIndex(
+    files,
+    files.map((f) => scanProjectFile(f, maxFileSize, engineReads)),
+  );
+}
+
+/**
+ * The facts from every file's scan (`scans[i]` is `files[i]`'s, null for a
+ * file left out). Files are taken in the given order, so that the result does
+ * not depend on where the scans were made. Only the modules that star imports
+ * lead to are read and parsed here, on the calling thread.
+ */
+export function resolveProjectIndex(files: readonly IndexedFile[], scans: readonly (FileScan | null)[]): ProjectFacts {
   const known = new Set(files.map((f) => f.rel));
-  const bySuffix = suffixIndex(files.map((f) => f.rel));
+  const repo = moduleResolver(known);
   const importedSet = new Set<string>();
   const stars: Record<string, StarExport[]> = {};
   const exportsCache = new Map<string, Record<string, string> | null>();
@@ -82,35 +141,30 @@ export function buildProjectIndex(
   const configRefs = new Set<string>();
   const configDirs = new Set<string>();
   try {
-    for (const f of files) {
-      if (f.size > maxFileSize) continue;
-      let text: string;
-      try {
-        text = fs.readFileSync(f.abs).toString('latin1'); // import lines are ASCII; no decoding needed to find them
-      } catch {
-        continue; // the conversion reports it
-      }
-      scanConfigRefs(text, f.rel, configRefs, configDirs);
-      if (!text.includes('import')) continue;
+    for (const [i, f] of files.entries()) {
+      const scan = scans[i];
+      if (!scan) continue;
+      for (const r of scan.configRefs ?? []) configRefs.add(r);
+      for (const d of scan.configDirs ?? []) configDirs.add(d);
+      if (!scan.imports) continue;
       const dir = dirOf(f.rel);
       const starList: StarExport[] = [];
-      let reads: boolean | undefined;
-      for (const imp of scanImports(text)) {
-        const targets = resolveModule(known, bySuffix, dir, imp.level, imp.module, true);
+      for (const imp of scan.imports) {
+        const targets = repo.resolve(dir, imp.level, imp.module, true);
         for (const t of targets) if (t !== f.rel) importedSet.add(t);
-        if (imp.names.length === 1 && imp.names[0] === '*') {
-          if (!(reads ??= engineReads(text))) continue;
+        if (isStarImport(imp)) {
+          if (!scan.reads) continue;
           const key = '.'.repeat(imp.level) + imp.module;
           if (starList.some((s) => s.module === key)) continue;
-          const target = starTarget(known, bySuffix, dir, imp.level, imp.module);
-          starList.push({ module: key, names: target ? exportsOf(target, known, bySuffix, abs, exportsCache, new Set()) : null });
+          const target = starTarget(repo, dir, imp.level, imp.module);
+          starList.push({ module: key, names: target ? exportsOf(target, repo, abs, exportsCache, new Set()) : null });
           continue;
         }
         if (imp.names.length === 0) continue;
         // `from pkg import mod`: mod may be a submodule (never guessed by suffix)
         for (const name of imp.names) {
           const sub = imp.module ? `${imp.module}.${name}` : name;
-          for (const t of resolveModule(known, bySuffix, dir, imp.level, sub, false)) if (t !== f.rel) importedSet.add(t);
+          for (const t of repo.resolve(dir, imp.level, sub, false)) if (t !== f.rel) importedSet.add(t);
         }
       }
       if (starList.length > 0) stars[f.rel] = starList;
@@ -268,6 +322,36 @@ function suffixIndex(rels: string[]): Map<string, string[]> {
   return map;
 }
 
+/** The repository's Python files, and module resolution over them. */
+interface ModuleResolver {
+  bySuffix: Map<string, string[]>;
+  resolve(dir: string, level: number, module: string, guess: boolean): string[];
+}
+
+function moduleResolver(known: Set<string>): ModuleResolver {
+  const bySuffix = suffixIndex([...known]);
+  // every folder name and module name of the repository: an absolute import
+  // whose first part is none of them (torch, os, numpy) resolves to nothing,
+  // with no walk up the importer's folders
+  const parts = new Set<string>();
+  for (const rel of known) for (const p of rel.replace(/\.py$/, '').split('/')) parts.add(p);
+  // folder → module → [without guess, with guess]: the files of a folder import much the same
+  const memo = new Map<string, Map<string, (string[] | undefined)[]>>();
+  return {
+    bySuffix,
+    resolve(dir, level, module, guess) {
+      if (level > 0) return resolveModule(known, bySuffix, dir, level, module, guess);
+      const dot = module.indexOf('.');
+      if (!parts.has(dot < 0 ? module : module.slice(0, dot))) return [];
+      let byModule = memo.get(dir);
+      if (!byModule) memo.set(dir, (byModule = new Map()));
+      let both = byModule.get(module);
+      if (!both) byModule.set(module, (both = [undefined, undefined]));
+      return (both[guess ? 1 : 0] ??= resolveModule(known, bySuffix, dir, 0, module, guess));
+    },
+  };
+}
+
 /** Files that importing the module runs: the module's file and the `__init__.py` of each package on the way. */
 function resolveModule(known: Set<string>, bySuffix: Map<string, string[]>, dir: string, level: number, module: string, guess: boolean): string[] {
   const path = module.split('.').filter(Boolean).join('/');
@@ -302,11 +386,11 @@ function resolveModule(known: Set<string>, bySuffix: Map<string, string[]>, dir:
 }
 
 /** The file that defines the module a star import names: found from the importer, or the only file with that path. */
-function starTarget(known: Set<string>, bySuffix: Map<string, string[]>, dir: string, level: number, module: string): string | undefined {
-  const exact = resolveModule(known, bySuffix, dir, level, module, false);
+function starTarget(repo: ModuleResolver, dir: string, level: number, module: string): string | undefined {
+  const exact = repo.resolve(dir, level, module, false);
   if (exact.length > 0) return exact[0];
   if (level > 0 || !module) return undefined;
-  const guess = bySuffix.get(module.split('.').join('/')) ?? [];
+  const guess = repo.bySuffix.get(module.split('.').join('/')) ?? [];
   return guess.length === 1 ? guess[0] : undefined;
 }
 
@@ -317,8 +401,7 @@ function starTarget(known: Set<string>, bySuffix: Map<string, string[]>, dir: st
  */
 function exportsOf(
   rel: string,
-  known: Set<string>,
-  bySuffix: Map<string, string[]>,
+  repo: ModuleResolver,
   abs: Map<string, string>,
   cache: Map<string, Record<string, string> | null>,
   visiting: Set<string>,
@@ -341,8 +424,8 @@ function exportsOf(
       const level = /^\.*/.exec(written)![0].length;
       const module = written.slice(level);
       const dir = dirOf(rel);
-      const target = starTarget(known, bySuffix, dir, level, module);
-      const inner = target ? exportsOf(target, known, bySuffix, abs, cache, visiting) : null;
+      const target = starTarget(repo, dir, level, module);
+      const inner = target ? exportsOf(target, repo, abs, cache, visiting) : null;
       for (const [k, v] of Object.entries(inner ?? {})) if (exported(k)) names[k] = v;
     }
     for (const s of bindings.moduleImports) {

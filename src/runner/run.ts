@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
-import { engineReads, type EngineOptions, type FileResult, type FileStatus } from './convert-file';
+import { type EngineOptions, type FileResult, type FileStatus } from './convert-file';
 import { convertFiles, eventLoopTurns, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
-import { buildProjectIndex } from './project-index';
 export { planRun, type Plan } from './plan';
 import { isFatalWriteError, RootedWriter, WriteError } from './safe-fs';
 import type { JournalSink } from './journal';
@@ -122,6 +121,14 @@ export interface RunResult {
  * follows a symbolic link in the output (or, with --in-place, the source).
  */
 export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult> {
+  try {
+    return await runPlan(req, plan);
+  } finally {
+    plan.early?.release(); // those the pool did not take (none when it ran)
+  }
+}
+
+async function runPlan(req: RunRequest, plan: Plan): Promise<RunResult> {
   const tree = treeTarget(req, plan);
   const python: FileSummary[] = []; // every Python source, whatever happened to it
   const others: FileSummary[] = [...plan.problems]; // other entries that could not be walked or copied
@@ -204,17 +211,16 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
   };
 
   const pending = stopped() ? [] : tasks;
-  // Repository-wide facts (import graph, star imports) for every file, before any is converted.
-  const indexStart = Date.now();
+  // Repository-wide facts (import graph, star imports) for every file, built by
+  // the pool before any file is converted (on the workers, when there are).
   const pythonPending = pending.filter((t) => isPythonSource(t.rel));
-  const engine =
-    !plan.singleFile && pythonPending.length > 0 ? { ...req.engine, project: buildProjectIndex(pythonPending, req.engine.maxFileSize, engineReads(req.engine)) } : req.engine;
-  const indexMs = Date.now() - indexStart;
-  // The other entries are copied while the Python files convert: the workers
-  // start and convert meanwhile (on the bench corpus, 0.6 s of copying no longer
-  // comes before the first file is converted). A fatal write error of either
-  // stops both (stop.signal).
-  const converting = convertFiles(pending, { engine, jobs: req.jobs ?? 1, signal: stop.signal }, (converted, task) => {
+  const projectFiles = !plan.singleFile && pythonPending.length > 0 ? pythonPending : undefined;
+  // The other entries are copied while the workers scan for the project index
+  // and then convert (on the bench corpus, 0.6 s of copying no longer comes
+  // before the first file is converted, nor the index's 0.8 s of scanning
+  // before the workers start). A fatal write error of either stops both
+  // (stop.signal).
+  const converting = convertFiles(pending, { engine: req.engine, jobs: req.jobs ?? 1, signal: stop.signal, ...(projectFiles ? { projectFiles } : {}), ...(plan.early ? { early: plan.early } : {}) }, (converted, task) => {
     let r = converted;
     if (tree) {
       const target = tree.rel(task.entry.rel);
@@ -300,7 +306,7 @@ export async function executeRun(req: RunRequest, plan: Plan): Promise<RunResult
     analysedOther: otherAnalyses.length,
     pool,
     entryFiles: results.filter((r) => r.entry).map((r) => r.rel),
-    indexMs,
+    indexMs: pool.indexMs ?? 0,
   };
 }
 

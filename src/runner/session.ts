@@ -50,6 +50,15 @@ export interface Session {
 /** Plan, check and lock; throws UsageError (nothing written) when the run must not start. */
 export function openSession(req: RunRequest, opts: SessionOptions): Session {
   const plan = planRun(req);
+  try {
+    return lockedSession(req, opts, plan);
+  } catch (e) {
+    plan.early?.release(); // refused: the run will not start
+    throw e;
+  }
+}
+
+function lockedSession(req: RunRequest, opts: SessionOptions, plan: Plan): Session {
   if (req.mode === 'in-place' && !opts.allowDirty) refuseDirty(plan, req);
 
   // first writes: the folders the run writes into, then their locks
@@ -79,6 +88,7 @@ export function openSession(req: RunRequest, opts: SessionOptions): Session {
       close() {
         if (closed) return;
         closed = true;
+        plan.early?.release(); // when the run was never started
         try {
           journal?.close();
         } catch (e) {

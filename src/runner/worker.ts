@@ -15,8 +15,9 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parsedChars, treesFreedOnRequest } from '../python/parser';
-import { convertFile, failedResult, type EngineOptions, type FileResult } from './convert-file';
+import { convertFile, engineReads, failedResult, type EngineOptions, type FileResult } from './convert-file';
 import { errorText } from './files';
+import { scanProjectFile, type FileScan, type IndexedFile, type ProjectFacts } from './project-index';
 
 /**
  * When to force a major GC. tree-sitter trees live in native memory (about 50
@@ -135,16 +136,37 @@ export interface BatchMessage {
   tasks: { rel: string; abs: string }[];
 }
 
+/** main → worker: scan these files for the project index (src/runner/project-index.ts scanProjectFile). */
+export interface ScanMessage {
+  scan: number;
+  files: IndexedFile[];
+}
+
+/** main → worker: the project index, for every file converted after it (EngineOptions.project). */
+export interface ProjectMessage {
+  project: ProjectFacts;
+}
+
 /** main → worker: no more batches; leave the event loop (the thread then ends by itself). */
 export interface CloseMessage {
   close: true;
 }
+
+export type ToWorkerMessage = BatchMessage | ScanMessage | ProjectMessage | CloseMessage;
 
 /** worker → main: the results of one batch, in the batch's order. */
 export interface ResultMessage {
   batch: number;
   results: FileResult[];
 }
+
+/** worker → main: the scans of one ScanMessage, in its order (null: a file left out of the index). */
+export interface ScanResultMessage {
+  scan: number;
+  scans: (FileScan | null)[];
+}
+
+export type FromWorkerMessage = ResultMessage | ScanResultMessage;
 
 /** workerData of a pool worker. */
 export interface PoolWorkerData {
@@ -182,13 +204,14 @@ function postResults(port: MessagePort, batch: number, results: FileResult[]): v
 
 if (!isMainThread && parentPort && isPoolWorkerData(workerData)) {
   const port = parentPort;
-  const { engine } = workerData;
+  let { engine } = workerData;
+  let reads: ((text: string) => boolean) | undefined;
   // One batch per turn of the event loop. A message port hands over every
   // queued message in one go, and the pool keeps a batch queued ahead, so
   // converting in the message handler would never leave it: the immediates that
   // run the native trees' finalizers would wait for the end of the run (3 GB on
   // the benchmark corpus instead of ~150 MB per worker).
-  const queue: (BatchMessage | CloseMessage)[] = [];
+  const queue: ToWorkerMessage[] = [];
   let scheduled = false;
   const next = () => {
     scheduled = false;
@@ -196,6 +219,18 @@ if (!isMainThread && parentPort && isPoolWorkerData(workerData)) {
     if (!msg) return;
     if ('close' in msg) {
       port.close();
+      return;
+    }
+    if ('project' in msg) {
+      engine = { ...engine, project: msg.project };
+      schedule();
+      return;
+    }
+    if ('scan' in msg) {
+      reads ??= engineReads(engine);
+      const scans = msg.files.map((f) => scanProjectFile(f, engine.maxFileSize, reads));
+      port.postMessage({ scan: msg.scan, scans } satisfies ScanResultMessage);
+      schedule();
       return;
     }
     const results = msg.tasks.map((t) => readAndConvert(t.rel, t.abs, engine));
@@ -208,7 +243,7 @@ if (!isMainThread && parentPort && isPoolWorkerData(workerData)) {
     scheduled = true;
     setImmediate(next);
   };
-  port.on('message', (msg: BatchMessage | CloseMessage) => {
+  port.on('message', (msg: ToWorkerMessage) => {
     queue.push(msg);
     schedule();
   });
