@@ -89,3 +89,20 @@ describe('RootedWriter in folders it creates (no lstat before a write there)', (
     expect(names(path.join(root, 'new'))).toEqual(['d']);
   });
 });
+
+describe('RootedWriter: the modes of folders it creates', () => {
+  it('creates a folder only its owner writes with its mode; one others may write (or read-only) is 0700 until finish()', () => {
+    const w = new RootedWriter(root);
+    const mode = (rel: string) => (fs.statSync(path.join(root, rel)).mode & 0o7777).toString(8);
+    w.dir('a', 0o755);
+    w.dir('a/shared', 0o775);
+    w.dir('a/ro', 0o555);
+    w.dir('a/private', 0o700);
+    w.writeFile('a/ro/f.txt', 'x\n', 0o644); // still writable while the run writes
+    expect(['a', 'a/shared', 'a/ro', 'a/private'].map(mode)).toEqual(['755', '700', '700', '700']);
+    expect(w.finish()).toEqual([]);
+    expect(['a', 'a/shared', 'a/ro', 'a/private'].map(mode)).toEqual(['755', '775', '555', '700']);
+    expect(fs.readFileSync(path.join(root, 'a', 'ro', 'f.txt'), 'utf8')).toBe('x\n');
+    fs.chmodSync(path.join(root, 'a', 'ro'), 0o755); // for the cleanup
+  });
+});

@@ -81,9 +81,10 @@ export class RootedWriter {
   private readonly dirModes: { rel: string; mode: number }[] = [];
   /**
    * Directories this writer created (mkdir succeeded): mode 0700 until
-   * `finish()`, so nothing is in them but what this writer put there, and a
-   * target in them needs no lstat first (on the bench corpus, one lstat per
-   * file written: ~0.2 s of the main thread).
+   * `finish()`, or their own mode when it lets no one else write (0755), so
+   * nothing is in them but what this writer put there, and a target in them
+   * needs no lstat first (on the bench corpus, one lstat per file written:
+   * ~0.2 s of the main thread).
    */
   private readonly created = new Set<string>();
   /** The process's umask, read once: a file created with a mode it leaves whole needs no fchmod. */
@@ -114,8 +115,10 @@ export class RootedWriter {
 
   /**
    * Make `rel` (POSIX, relative to the root) an existing real directory,
-   * creating what is missing. With `mode`, the directory gets that mode at
-   * `finish()` (it stays writable while the run writes into it).
+   * creating what is missing. With `mode`, the directory gets that mode: when
+   * it creates it, if the mode lets only its owner write (and the umask
+   * leaves it whole), else at `finish()` (it stays writable, 0700, while the
+   * run writes into it).
    */
   dir(rel: string, mode?: number): void {
     if (rel === '') return;
@@ -129,28 +132,36 @@ export class RootedWriter {
         this.dirs.set(rel, (e as WriteError).reason);
         throw e;
       }
-      const made = this.makeDir(rel);
+      const direct = mode !== undefined && (mode & 0o7022) === 0 && (mode & 0o700) === 0o700 && (mode & ~this.umask) === mode;
+      const made = this.makeDir(rel, this.created.has(parent), direct ? mode : 0o700);
       if (made === 'created') this.created.add(rel);
       const problem = made === 'created' ? undefined : made;
       this.dirs.set(rel, problem?.reason);
       if (problem) throw problem;
+      if (made === 'created' && direct) return; // created with its mode
     }
     if (mode !== undefined) this.dirModes.push({ rel, mode });
   }
 
-  /** Make the directory (`'created'`), or check the one there (undefined: usable). */
-  private makeDir(rel: string): WriteError | 'created' | undefined {
+  /**
+   * Make the directory (`'created'`), or check the one there (undefined:
+   * usable). In a folder this writer created, mkdir comes first (nothing is
+   * there); elsewhere an lstat.
+   */
+  private makeDir(rel: string, inCreated: boolean, mode: number): WriteError | 'created' | undefined {
     const abs = this.abs(rel);
     for (let attempt = 0; attempt < 2; attempt++) {
       let st: fs.Stats | undefined;
-      try {
-        st = fs.lstatSync(abs, { throwIfNoEntry: false });
-      } catch (e) {
-        return osError(`cannot create directory ${rel}`, e);
+      if (!(inCreated && attempt === 0)) {
+        try {
+          st = fs.lstatSync(abs, { throwIfNoEntry: false });
+        } catch (e) {
+          return osError(`cannot create directory ${rel}`, e);
+        }
       }
       if (!st) {
         try {
-          fs.mkdirSync(abs, { mode: 0o700 }); // never follows a link at `abs`: EEXIST, then checked again
+          fs.mkdirSync(abs, { mode }); // never follows a link at `abs`: EEXIST, then checked again
           return 'created';
         } catch (e2) {
           if ((e2 as NodeJS.ErrnoException).code === 'EEXIST') continue;
