@@ -8,7 +8,8 @@
  *   npm run bench -- --dense-only              only the dense-file case
  *
  * Measures, in one run, each several times (median reported):
- *   1. the floor: read + decode + tree-sitter parse of every Python file, one thread;
+ *   1. the floor: read + decode + tree-sitter parse of every Python file, one thread
+ *      (before each repetition and after the last: the machine's speed drifts);
  *   2. `ascendify convert` end to end (process start, walk, conversion, writing
  *      outputs and reports) with `--jobs 1` and with the default jobs;
  *   3. `ascendify diff` on the same tree;
@@ -244,14 +245,19 @@ async function main(): Promise<void> {
   log(`reps     ${args.reps} per measurement, median shown (peak RSS: highest)`);
   log('');
 
-  const floor = runChild<FloorResult>('floor.js', [large.dir, String(args.reps)]);
+  // The floor is measured once before each repetition's runs and once after the last, so that a slow or fast
+  // stretch of this (noisy, shared) machine weighs on the floor as on the runs it is the baseline of.
+  const floors: FloorResult[] = [];
+  const floorRun = () => floors.push(runChild<FloorResult>('floor.js', [large.dir, '1']));
+  floorRun();
+  const floor = floors[0];
   const measurements: Measurement[] = [];
   const m = (name: string, lines: number, bytes: number, note?: string): Measurement => {
     const x: Measurement = { name, ms: [], rssKiB: [], lines, bytes, note };
     measurements.push(x);
     return x;
   };
-  const floorM: Measurement = { name: 'floor: read + parse, 1 thread', ms: floor.parseMs, rssKiB: [floor.maxRssKiB], lines: large.lines, bytes: large.bytes };
+  const floorM: Measurement = { name: 'floor: read + parse, 1 thread', ms: [], rssKiB: [], lines: large.lines, bytes: large.bytes, note: 'before each repetition and after the last' };
   measurements.push(floorM);
 
   const out = path.join(tmp, 'out');
@@ -265,6 +271,7 @@ async function main(): Promise<void> {
 
   let engineInfo: EngineRunResult | undefined;
   for (let r = 0; r < args.reps; r++) {
+    if (r > 0) floorRun();
     for (const c of convertRuns) {
       fs.rmSync(out, { recursive: true, force: true });
       const t = timeCli(['convert', large.dir, '-o', out, '--force', '-q', ...c.extra]);
@@ -283,6 +290,11 @@ async function main(): Promise<void> {
     }
   }
   fs.rmSync(out, { recursive: true, force: true });
+  floorRun();
+  for (const f of floors) {
+    floorM.ms.push(...f.parseMs);
+    floorM.rssKiB.push(f.maxRssKiB);
+  }
 
   let smallM: Measurement | undefined;
   if (small) {
@@ -303,10 +315,12 @@ async function main(): Promise<void> {
     for (const name of ['stdlib-1', 'torch']) {
       const dir = path.join(large.dir, name);
       if (!fs.existsSync(dir)) continue;
+      // its floor before and after its engine runs (their mean), as for the whole corpus
       const f = runChild<FloorResult>('floor.js', [dir, '1']);
       const e = runChild<EngineRunResult>('engine.js', [dir, '1']);
       const eN = name === 'torch' && cores > 1 ? runChild<EngineRunResult>('engine.js', [dir, String(cores)]) : undefined;
-      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median(f.parseMs), engineMs: e.ms, ...(eN ? { engineNMs: eN.ms } : {}) });
+      const f2 = runChild<FloorResult>('floor.js', [dir, '1']);
+      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median([...f.parseMs, ...f2.parseMs]), engineMs: e.ms, ...(eN ? { engineNMs: eN.ms } : {}) });
     }
   }
 
@@ -351,10 +365,10 @@ async function main(): Promise<void> {
   }
   for (const p of parts) {
     const n = p.engineNMs === undefined ? '' : `; engine, default jobs ${fmtMs(p.engineNMs)}: ${(p.engineNMs / p.floorMs).toFixed(1)} x`;
-    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (one repetition)`);
+    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (one repetition; its floor: the mean of one run before and one after)`);
   }
   if (startup.length) log(`pool start   ${cores} workers ready and through a first tiny file: ${fmtMs(median(startup))} (median of ${startup.length})`);
-  log(`floor RSS    ${fmtMB(floor.maxRssKiB)} (the floor process, all repetitions)`);
+  log(`floor RSS    ${fmtMB(Math.max(...floors.map((f) => f.maxRssKiB)))} (the floor processes)`);
 
   // targets (issue 5), meaningful on the default corpus
   if (!args.path) {

@@ -314,8 +314,8 @@ interface Slot<T extends FileTask> {
   worker: Worker;
   /** Batches sent and not answered, by batch number. */
   pending: Map<number, T[]>;
-  /** Scan chunks sent and not answered (the project index), by number. */
-  scans: Map<number, number>;
+  /** Scan chunks of the project index sent and not answered, by number. */
+  scans: Set<number>;
   pendingBytes: number;
   /** Asked to close, or died: its exit is expected, its results are not. */
   stopping: boolean;
@@ -342,7 +342,7 @@ class WorkerPool<T extends FileTask> {
   private finished = false;
   /** The engine options workers start with: the caller's, and the project index once it is built. */
   private engine: EngineOptions;
-  /** The project index's scan: chunks of files not yet sent (as [from, to) in projectFiles), and what came back. */
+  /** The project index's scan (scanPlan): chunks not yet sent, chunks out, the scans back, files left. */
   private index?: ReturnType<typeof scanPlan>;
   private scanCount = 0;
 
@@ -392,7 +392,7 @@ class WorkerPool<T extends FileTask> {
     while (!this.finished && !this.opts.signal?.aborted && slot.scans.size < 2 && index.chunks.length > 0) {
       const [from, to] = index.chunks.shift()!;
       const id = this.scanCount++;
-      slot.scans.set(id, from);
+      slot.scans.add(id);
       const msg: ScanMessage = { scan: id, files: index.files.slice(from, to).map((f) => ({ rel: f.rel, abs: f.abs, size: f.size })) };
       slot.worker.postMessage(msg);
       index.pending.set(id, [from, to]);
@@ -424,7 +424,7 @@ class WorkerPool<T extends FileTask> {
     this.started++;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.exits.push(exited);
-    const slot: Slot<T> = { worker, pending: new Map(), scans: new Map(), pendingBytes: 0, stopping: false, exited };
+    const slot: Slot<T> = { worker, pending: new Map(), scans: new Set(), pendingBytes: 0, stopping: false, exited };
     worker.on('message', (msg: FromWorkerMessage) => ('scan' in msg ? this.onScan(slot, msg) : this.onMessage(slot, msg)));
     worker.on('error', (err) => this.onCrash(slot, err));
     worker.on('exit', (code) => {
@@ -526,7 +526,7 @@ class WorkerPool<T extends FileTask> {
     const index = this.index;
     if (index) {
       const reads = engineReads(this.engine);
-      for (const id of slot.scans.keys()) {
+      for (const id of slot.scans) {
         const range = index.pending.get(id)!;
         index.pending.delete(id);
         this.storeScans(range, index.files.slice(range[0], range[1]).map((f) => scanProjectFile(f, this.engine.maxFileSize, reads)));

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ChangeRecord, EngineNote, ManualRecord } from '../core/pipeline';
 import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
-import { type EngineOptions, type FileResult, type FileStatus } from './convert-file';
+import type { EngineOptions, FileResult, FileStatus } from './convert-file';
 import { convertFiles, eventLoopTurns, type FileTask, type PoolStats } from './pool';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
