@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorText, isPythonSource, isWithin, walkTree, type TreeEntry, type WalkProblem } from './files';
+import { errorText, isPythonSource, isWithin, walkTree, type TreeEntry } from './files';
 import { DEFAULT_MIN_PARALLEL_BYTES, EarlyWorkers } from './pool';
 import { UsageError } from './passes';
 import { LOCK_NAME, liveLockHolder } from './lock';
@@ -195,35 +195,27 @@ export function planRun(req: RunRequest): Plan {
     if (pythonBytes >= DEFAULT_MIN_PARALLEL_BYTES) early = new EarlyWorkers(req.engine, jobs);
   });
   try {
-    return planned(req, { src, singleFile, out, reportDir, locks, skip, all, problems, ...(early ? { early } : {}) });
+    // a lock of ours at the root (another run's, or one a killed run left) is never copied or converted
+    const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);
+    const entries = all.filter((e) => !isLockName(e.rel) && !isTempFile(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
+    if (out && reportDir && isWithin(reportDir, out)) checkReportAgainstCopy(entries, path.relative(out, reportDir).split(path.sep).join('/'), reportDir);
+    const left = req.select ? leftOut(entries, req.select) : new Map<string, string>();
+    return {
+      src,
+      singleFile,
+      out,
+      reportDir,
+      entries,
+      problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })),
+      locks,
+      tempFiles,
+      leftOut: left,
+      ...(early ? { early } : {}),
+    };
   } catch (e) {
-    early?.release();
+    early?.release(); // refused after the walk: the run will not start
     throw e;
   }
-}
-
-function planned(
-  req: RunRequest,
-  w: { src: string; singleFile: boolean; out?: string; reportDir?: string; locks: LockSpec[]; skip: string[]; all: TreeEntry[]; problems: WalkProblem[]; early?: EarlyWorkers },
-): Plan {
-  const { src, singleFile, out, reportDir, locks, skip, all, problems } = w;
-  // a lock of ours at the root (another run's, or one a killed run left) is never copied or converted
-  const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);
-  const entries = all.filter((e) => !isLockName(e.rel) && !isTempFile(e.rel) && !skip.some((d) => isWithin(e.abs, d)));
-  if (out && reportDir && isWithin(reportDir, out)) checkReportAgainstCopy(entries, path.relative(out, reportDir).split(path.sep).join('/'), reportDir);
-  const left = req.select ? leftOut(entries, req.select) : new Map<string, string>();
-  return {
-    src,
-    singleFile,
-    out,
-    reportDir,
-    entries,
-    problems: problems.map((p) => ({ rel: p.rel, status: 'failed', reason: p.reason })),
-    locks,
-    tempFiles,
-    leftOut: left,
-    ...(w.early ? { early: w.early } : {}),
-  };
 }
 
 /** A temporary file of a writer (a run killed while writing leaves one): never copied or converted. */

@@ -106,10 +106,10 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Results by path, outputs as plain byte arrays (workers return Uint8Array, in-process Buffer). */
-async function collect(opts: Omit<PoolOptions, 'engine'>, list = tasks) {
+async function collect(opts: Omit<PoolOptions, 'engine'>, list = tasks, options: EngineOptions = engine) {
   const seen: string[] = [];
   const results: FileResult[] = [];
-  const stats = await convertFiles(list, { engine, ...opts }, (r, t) => {
+  const stats = await convertFiles(list, { engine: options, ...opts }, (r, t) => {
     expect(r.rel).toBe(t.rel);
     seen.push(r.rel);
     results.push({ ...r, ...(r.output ? { output: Uint8Array.from(r.output) } : {}) });
@@ -233,15 +233,11 @@ describe('the project index (projectFiles)', () => {
     const reference = buildProjectIndex(projectFiles, engine.maxFileSize);
     expect(reference.imported).toEqual(expect.arrayContaining(['idx/model.py']));
     // the workers' index is observable through the results: equal to those with the index built here
-    const here = await collect({ jobs: 1 }, list.map((t) => t));
-    const viaEngine = await (async () => {
-      const results: FileResult[] = [];
-      await convertFiles(list, { engine: { ...engine, project: reference }, jobs: 1 }, (r) => results.push({ ...r, ...(r.output ? { output: Uint8Array.from(r.output) } : {}) }));
-      return results.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-    })();
+    const here = await collect({ jobs: 1 }, list);
+    const viaEngine = await collect({ jobs: 1 }, list, { ...engine, project: reference });
     const workers = await collect({ jobs: 2, minParallelBytes: 0, projectFiles }, list);
-    expect(workers.results).toEqual(viaEngine);
-    expect(here.results).not.toEqual(viaEngine);
+    expect(workers.results).toEqual(viaEngine.results);
+    expect(here.results).not.toEqual(viaEngine.results);
   });
 
   it('survives a worker that dies while scanning: its files are scanned here, a new worker converts', async () => {

@@ -314,8 +314,8 @@ interface Slot<T extends FileTask> {
   worker: Worker;
   /** Batches sent and not answered, by batch number. */
   pending: Map<number, T[]>;
-  /** Scan chunks of the project index sent and not answered, by number. */
-  scans: Set<number>;
+  /** Scan chunks of the project index sent and not answered, by number: their [from, to) in projectFiles. */
+  scans: Map<number, [number, number]>;
   pendingBytes: number;
   /** Asked to close, or died: its exit is expected, its results are not. */
   stopping: boolean;
@@ -342,7 +342,7 @@ class WorkerPool<T extends FileTask> {
   private finished = false;
   /** The engine options workers start with: the caller's, and the project index once it is built. */
   private engine: EngineOptions;
-  /** The project index's scan (scanPlan): chunks not yet sent, chunks out, the scans back, files left. */
+  /** The project index's scan (scanPlan): chunks not yet sent, the scans back, files left. */
   private index?: ReturnType<typeof scanPlan>;
   private scanCount = 0;
 
@@ -392,10 +392,10 @@ class WorkerPool<T extends FileTask> {
     while (!this.finished && !this.opts.signal?.aborted && slot.scans.size < 2 && index.chunks.length > 0) {
       const [from, to] = index.chunks.shift()!;
       const id = this.scanCount++;
-      slot.scans.add(id);
+      slot.scans.set(id, [from, to]);
+      // only what a scan reads: the runner's tasks carry their whole walk entry
       const msg: ScanMessage = { scan: id, files: index.files.slice(from, to).map((f) => ({ rel: f.rel, abs: f.abs, size: f.size })) };
       slot.worker.postMessage(msg);
-      index.pending.set(id, [from, to]);
     }
   }
 
@@ -424,7 +424,7 @@ class WorkerPool<T extends FileTask> {
     this.started++;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.exits.push(exited);
-    const slot: Slot<T> = { worker, pending: new Map(), scans: new Set(), pendingBytes: 0, stopping: false, exited };
+    const slot: Slot<T> = { worker, pending: new Map(), scans: new Map(), pendingBytes: 0, stopping: false, exited };
     worker.on('message', (msg: FromWorkerMessage) => ('scan' in msg ? this.onScan(slot, msg) : this.onMessage(slot, msg)));
     worker.on('error', (err) => this.onCrash(slot, err));
     worker.on('exit', (code) => {
@@ -477,11 +477,9 @@ class WorkerPool<T extends FileTask> {
 
   private onScan(slot: Slot<T>, msg: ScanResultMessage): void {
     if (this.finished) return;
-    const index = this.index!;
-    const range = index.pending.get(msg.scan);
-    if (!range || !slot.scans.has(msg.scan)) return;
+    const range = slot.scans.get(msg.scan);
+    if (!range) return;
     slot.scans.delete(msg.scan);
-    index.pending.delete(msg.scan);
     this.storeScans(range, msg.scans);
     this.feedScans(slot);
     this.indexIfScanned();
@@ -526,9 +524,7 @@ class WorkerPool<T extends FileTask> {
     const index = this.index;
     if (index) {
       const reads = engineReads(this.engine);
-      for (const id of slot.scans) {
-        const range = index.pending.get(id)!;
-        index.pending.delete(id);
+      for (const range of slot.scans.values()) {
         this.storeScans(range, index.files.slice(range[0], range[1]).map((f) => scanProjectFile(f, this.engine.maxFileSize, reads)));
       }
       slot.scans.clear();
@@ -603,7 +599,6 @@ function scanPlan(files: readonly IndexedFile[], workers: number) {
   return {
     files,
     chunks,
-    pending: new Map<number, [number, number]>(),
     scans: new Array<FileScan | null>(files.length).fill(null),
     left: files.length,
     started: performance.now(),

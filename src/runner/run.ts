@@ -101,12 +101,10 @@ export interface RunResult {
   findings: ProjectFinding[];
   /** Non-Python files the analysis read (scripts, configs, requirements, C++/CUDA sources). */
   analysedOther: number;
-  /** How the Python files were converted (in-process or worker threads); never part of a report. */
+  /** How the Python files were converted (in-process or worker threads), and how long the project index took; never part of a report. */
   pool: PoolStats;
   /** Entry files that import torch (what --transfer-to-npu patches), sorted (src/python/nodes.ts isEntryFile). */
   entryFiles: string[];
-  /** Time spent on the repository-wide pre-pass (ms); never part of a report. */
-  indexMs: number;
 }
 
 /**
@@ -306,7 +304,6 @@ async function runPlan(req: RunRequest, plan: Plan): Promise<RunResult> {
     analysedOther: otherAnalyses.length,
     pool,
     entryFiles: results.filter((r) => r.entry).map((r) => r.rel),
-    indexMs: pool.indexMs ?? 0,
   };
 }
 

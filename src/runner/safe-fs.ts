@@ -132,7 +132,8 @@ export class RootedWriter {
         this.dirs.set(rel, (e as WriteError).reason);
         throw e;
       }
-      const direct = mode !== undefined && (mode & 0o7022) === 0 && (mode & 0o700) === 0o700 && (mode & ~this.umask) === mode;
+      // only when no one else may write in it (and its owner may): else 0700 until finish()
+      const direct = mode !== undefined && (mode & 0o022) === 0 && (mode & 0o700) === 0o700 && this.createsWhole(mode);
       const made = this.makeDir(rel, this.created.has(parent), direct ? mode : 0o700);
       if (made === 'created') this.created.add(rel);
       const problem = made === 'created' ? undefined : made;
@@ -173,6 +174,15 @@ export class RootedWriter {
       return undefined;
     }
     return new WriteError(`cannot create directory ${rel}: it keeps changing`);
+  }
+
+  /**
+   * Does creating a file or folder with `mode` give it exactly that mode? When
+   * the umask leaves it whole and it has no set-id or sticky bit (a write
+   * clears set-id bits, mkdir ignores them): no chmod needed afterwards.
+   */
+  private createsWhole(mode: number): boolean {
+    return (mode & 0o7000) === 0 && (mode & ~this.umask) === mode;
   }
 
   /** Make sure the folder of `rel` exists; returns it. */
@@ -227,8 +237,7 @@ export class RootedWriter {
   private replace(rel: string, mode: number, fill: (fd: number, tmp: string) => void): void {
     const exists = this.checkTarget(rel, this.parentOf(rel), false);
     const tmp = this.tmpFor(rel);
-    // created with its mode when the umask leaves that whole (and no set-id bit, which a write clears); else 0600, then fchmod
-    const direct = (mode & 0o7000) === 0 && (mode & ~this.umask) === mode;
+    const direct = this.createsWhole(mode); // else 0600, then fchmod
     try {
       const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, direct ? mode : 0o600);
       try {
