@@ -2,8 +2,8 @@
  * ascendify's native helper for tree-sitter trees (native/trees.cc), if it was
  * built (`npm ci` / `npm install` build it; without it, everything still works).
  *
- * Two things the binding cannot do, each measured to matter (docs/performance.md,
- * "The native helper"):
+ * Three things the binding cannot do, each measured to matter (docs/performance.md,
+ * "The native helper", and "seventh round" for the third):
  * - **free a tree now.** The binding frees a tree's native memory (~50 bytes
  *   per character) only in a finalizer that runs after a GC, on a later turn
  *   of the event loop; without the helper the engine forces GCs to keep memory
@@ -11,6 +11,9 @@
  * - **copy a tree in one call.** The JS mirror (mirror.ts) otherwise walks a
  *   `TreeCursor` through the binding: about five native calls per node, as
  *   much time as the parse itself.
+ * - **check syntax without a tree.** A file no pass reads is parsed only to
+ *   learn whether it has a syntax error; the helper parses its UTF-8 bytes in
+ *   C, with an arena allocator, and returns only that answer.
  *
  * The helper reads the binding's `Tree` objects through the binding's own
  * header, compiled from the installed package, and is checked once per thread
@@ -39,6 +42,12 @@ export interface NativeTrees {
   symbolName(tree: Parser.Tree, symbol: number): [string, boolean];
   /** A field id's name. */
   fieldName(tree: Parser.Tree, field: number): string | undefined;
+  /**
+   * Parse UTF-8 `bytes` with `language` (tree-sitter-python's export) on a
+   * parser of the helper's own, allocating from a block reset afterwards, and
+   * free the tree: 0 no error, 1 an error, 2 not checked (a lone '\r').
+   */
+  syntaxCheck(language: unknown, bytes: Uint8Array): 0 | 1 | 2;
 }
 
 /** The views of an `exportTree` buffer. */

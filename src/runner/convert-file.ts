@@ -12,7 +12,7 @@ import { activePasses, passOptionsOf } from './passes';
 export { activePasses, passOptionsOf } from './passes';
 import { analyzePython, PYTHON_TRIGGERS } from '../analysis/python';
 import { releaseTrees } from '../python/tree-cache';
-import { parse } from '../python/parser';
+import { knownClean, parse } from '../python/parser';
 import type { FileAnalysis } from '../analysis/types';
 import { fileFacts, type ProjectFacts } from './project-index';
 import { converterFor } from '../kinds';
@@ -144,6 +144,11 @@ function convertBytes(rel: string, bytes: Uint8Array, opts: EngineOptions): File
     // such. parse() answers from its cache when the analysis parsed this text.
     // A file with regions tree-sitter cannot parse that the engine would
     // convert around (nothing to convert here) is unchanged, with its records.
+    // Most such files parse cleanly, which the native helper can tell from the
+    // bytes without a tree (src/python/parser.ts, knownClean).
+    if (decoded.encoding === UTF8 && knownClean(decoded.text, decoded.bom ? bytes.subarray(3) : bytes)) {
+      return withAnalysis(result(rel, 'unchanged', { manual: [], parsed: true }));
+    }
     try {
       const regions = acceptedRegions(decoded.text, parse(decoded.text));
       return withAnalysis(result(rel, 'unchanged', { manual: regionRecords(regions), parsed: true }));
