@@ -23,7 +23,7 @@
  * for `reparse` (incremental parsing) until the engine lets it go.
  */
 import type Parser = require('tree-sitter');
-import { exportedViews, type ExportedTree, type NativeTrees } from './native-trees';
+import { exportedViews, type ExportedTree, type NativeTree, type NativeTrees } from './native-trees';
 
 /** A replacement of `[start, end)` of a text by `content` (parser.ts `TextEdit`). */
 interface Replacement {
@@ -83,7 +83,7 @@ export class MirrorTree {
   readonly input: string;
   /** The text tree-sitter read (lone '\r' as '\n'): rows count its line breaks. */
   private readonly lexed: string;
-  private nativeTree: Parser.Tree | undefined;
+  private nativeTree: NativeTree | undefined;
   private built = false;
   private root: SyntaxNode | undefined;
   /** id of node i is base + i: unique among every tree of the thread. */
@@ -108,7 +108,7 @@ export class MirrorTree {
    * this tree's text; if it was copied, its unchanged top-level statements are
    * copied from it instead of walked again.
    */
-  constructor(native: Parser.Tree, input: string, lexed: string, from?: { old: MirrorTree; edits: readonly Replacement[] }) {
+  constructor(native: NativeTree, input: string, lexed: string, from?: { old: MirrorTree; edits: readonly Replacement[] }) {
     this.nativeTree = native;
     this.input = input;
     this.lexed = lexed;
@@ -151,8 +151,8 @@ export class MirrorTree {
     return found.size > 0 ? { old, found } : undefined;
   }
 
-  /** The binding's tree, for an incremental parse; undefined once let go. */
-  get native(): Parser.Tree | undefined {
+  /** The native tree (the helper's own, or without it the binding's), for an incremental parse; undefined once let go. */
+  get native(): NativeTree | undefined {
     return this.nativeTree;
   }
 
@@ -167,7 +167,7 @@ export class MirrorTree {
   }
 
   /** The binding's tree, handed over (for `reparse`, which frees it with `freeNativeTree`): this copy no longer has it. */
-  takeNative(): Parser.Tree | undefined {
+  takeNative(): NativeTree | undefined {
     const native = this.nativeTree;
     this.nativeTree = undefined;
     return native;
@@ -183,7 +183,7 @@ export class MirrorTree {
     if (this.built) return (this.flags[0] & HAS_ERROR) !== 0;
     if (this.nativeHasError === undefined) {
       if (!this.nativeTree) throw new Error('mirror: the tree was released before it was read');
-      this.nativeHasError = this.nativeTree.rootNode.hasError;
+      this.nativeHasError = helper ? helper.treeHasError(this.nativeTree) : (this.nativeTree as Parser.Tree).rootNode.hasError;
     }
     return this.nativeHasError;
   }
@@ -306,7 +306,8 @@ export class MirrorTree {
       parents = g(parents);
       subtreeEnds = g(subtreeEnds);
     };
-    const cursor = native.walk();
+    const binding = native as Parser.Tree; // no helper: the engine's trees are the binding's
+    const cursor = binding.walk();
     let n = 0;
     // the path from the root to the current node
     let path = new Int32Array(64);
@@ -366,7 +367,7 @@ export class MirrorTree {
       // which nodes have an error: asked of the binding along the paths that do
       // (an ERROR or MISSING node may be hidden, so it cannot be inferred from
       // the visible nodes); a subtree without one is skipped
-      const c = native.walk();
+      const c = binding.walk();
       for (let i = 0; ; ) {
         const has = c.currentNode.hasError;
         if (has) flags[i] |= HAS_ERROR;
@@ -389,7 +390,7 @@ export class MirrorTree {
   }
 
   /** Take the native helper's copy of the tree (learning the symbols and fields it shows first). */
-  private adopt(t: ExportedTree, native: Parser.Tree): void {
+  private adopt(t: ExportedTree, native: NativeTree): void {
     const h = helper!;
     for (let i = 0; i < t.count; i++) {
       const symbol = t.symbols[i];
@@ -491,7 +492,7 @@ export function nativeHelperInUse(): boolean {
 }
 
 /** Free a binding's tree now if the helper can (else a GC will); it must not be used afterwards. */
-export function freeNativeTree(native: Parser.Tree): void {
+export function freeNativeTree(native: NativeTree): void {
   if (helper) helper.deleteTree(native);
 }
 

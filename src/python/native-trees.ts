@@ -11,9 +11,12 @@
  * - **copy a tree in one call.** The JS mirror (mirror.ts) otherwise walks a
  *   `TreeCursor` through the binding: about five native calls per node, as
  *   much time as the parse itself.
- * - **check syntax without a tree.** A file no pass reads is parsed only to
- *   learn whether it has a syntax error; the helper parses its UTF-8 bytes in
- *   C, with an arena allocator, and returns only that answer.
+ * - **parse without the binding's costs.** The binding hands tree-sitter the
+ *   text through a JS callback that copies the rest of the text at each seek,
+ *   and every tree's nodes are malloc'd one by one and freed by a walk. The
+ *   helper parses a file's texts itself (`parseText`, `editTree`), its trees
+ *   in one arena reset when the file is done; and a file no pass reads is
+ *   only syntax-checked from its UTF-8 bytes (`syntaxCheck`), no tree kept.
  *
  * The helper reads the binding's `Tree` objects through the binding's own
  * header, compiled from the installed package, and is checked once per thread
@@ -24,11 +27,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Parser = require('tree-sitter');
 
+/**
+ * A tree the helper parsed itself (`parseText`): opaque to JS; the helper's
+ * functions take it as they take a binding Tree. The engine's trees are these
+ * when the helper is in use.
+ */
+export interface OwnTree {
+  readonly __ownTree: never;
+}
+
+/** A tree the helper reads: the binding's, or its own. */
+export type NativeTree = Parser.Tree | OwnTree;
+
 export interface NativeTrees {
   /** The tree-sitter package version the helper was compiled against. */
   treeSitterVersion: string;
   /** Free the tree's native memory now; false if it already was. The tree must not be used afterwards. */
-  deleteTree(tree: Parser.Tree): boolean;
+  deleteTree(tree: NativeTree): boolean;
   /**
    * The visible tree in document order, in one buffer: see native/trees.cc for
    * the layout (20 bytes per node). With `skips` (start, end, symbol, node
@@ -37,17 +52,28 @@ export interface NativeTrees {
    * not walked; `taken` gets the index of each one taken (its slots left to
    * the caller but for its parent and field), or -1.
    */
-  exportTree(tree: Parser.Tree, skips?: Uint32Array, holders?: Uint8Array, taken?: Int32Array): ArrayBuffer;
+  exportTree(tree: NativeTree, skips?: Uint32Array, holders?: Uint8Array, taken?: Int32Array): ArrayBuffer;
   /** A symbol's type name, and whether it is named. */
-  symbolName(tree: Parser.Tree, symbol: number): [string, boolean];
+  symbolName(tree: NativeTree, symbol: number): [string, boolean];
   /** A field id's name. */
-  fieldName(tree: Parser.Tree, field: number): string | undefined;
+  fieldName(tree: NativeTree, field: number): string | undefined;
   /**
-   * Parse UTF-8 `bytes` with `language` (tree-sitter-python's export) on a
-   * parser of the helper's own, allocating from a block reset afterwards, and
+   * Parse UTF-8 `bytes` with `language` (tree-sitter-python's export) and
    * free the tree: 0 no error, 1 an error, 2 not checked (a lone '\r').
    */
   syntaxCheck(language: unknown, bytes: Uint8Array): 0 | 1 | 2;
+  /**
+   * Parse `text` (as the binding does: UTF-16, the same offsets), from `old`
+   * (one of its own trees, edited with `editTree` to describe `text`)
+   * incrementally. A file's trees share one arena (native/trees.cc).
+   */
+  parseText(language: unknown, text: string, old?: OwnTree): OwnTree;
+  /** tree-sitter's edits of one of its own trees: 9 numbers per edit (see native/trees.cc), applied last first. */
+  editTree(tree: OwnTree, edits: Uint32Array): void;
+  /** Does the tree hold an ERROR or MISSING node? */
+  treeHasError(tree: NativeTree): boolean;
+  /** This thread's epoch (tests): how many of its own trees are alive, how many bytes of the arena are in use. */
+  epochState(): [number, number];
 }
 
 /** The views of an `exportTree` buffer. */

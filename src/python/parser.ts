@@ -5,7 +5,7 @@ import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
 import { freeNativeTree, helperCopyDiffers, MirrorTree, nativeHelperInUse, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
-import { nativeTrees, type NativeTrees } from './native-trees';
+import { nativeTrees, type NativeTrees, type OwnTree } from './native-trees';
 
 /** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
 export type SyntaxNode = MirrorNode;
@@ -46,14 +46,31 @@ export function treesFreedOnRequest(): boolean {
  * The native helper's check before use: its copy of a sample tree (fields,
  * ERROR and MISSING nodes, characters outside the BMP, CRLF) must be the walk
  * through the binding's, node by node, and a deleted tree must read as deleted;
- * its syntax check must answer as the binding's trees do for the sample, for
- * the sample without its errors, and decline a lone '\r'.
+ * its own parse of the sample, and its incremental reparse after an edit, must
+ * be the binding's trees; its syntax check must answer as the binding's trees
+ * do for the sample, for the sample without its errors, and decline a lone '\r'.
  */
 function checkHelper(h: NativeTrees, p: Parser): string | undefined {
   const tree = p.parse(CHECK_SAMPLE);
   const differs = helperCopyDiffers(h, tree, CHECK_SAMPLE);
   if (differs) return differs;
   if (!h.deleteTree(tree) || h.deleteTree(tree)) return 'deleteTree';
+  // its own parse and reparse (parseText, editTree) make the trees the binding makes
+  const own = h.parseText(Python, CHECK_SAMPLE);
+  try {
+    const bindingTree = p.parse(CHECK_SAMPLE);
+    if (!sameBuffers(h.exportTree(own), h.exportTree(bindingTree)) || h.treeHasError(own) !== true) return 'parseText';
+    const next = 'import os\n' + CHECK_SAMPLE;
+    const edit = { startIndex: 0, oldEndIndex: 0, newEndIndex: 10, startPosition: { row: 0, column: 0 }, oldEndPosition: { row: 0, column: 0 }, newEndPosition: { row: 1, column: 0 } };
+    bindingTree.edit(edit);
+    h.editTree(own, packedEdits([edit]));
+    const ownNext = h.parseText(Python, next, own);
+    const same = sameBuffers(h.exportTree(ownNext), h.exportTree(p.parse(next, bindingTree)));
+    h.deleteTree(ownNext);
+    if (!same) return 'parseText, incrementally';
+  } finally {
+    h.deleteTree(own);
+  }
   const clean = CHECK_SAMPLE.slice(0, CHECK_SAMPLE.indexOf('if (:'));
   const answers = [CHECK_SAMPLE, clean].map((t) => (p.parse(t).rootNode.hasError ? 1 : 0));
   if (answers[0] !== 1 || answers[1] !== 0) return 'the sample trees';
@@ -67,6 +84,10 @@ function checkHelper(h: NativeTrees, p: Parser): string | undefined {
   }
   return undefined;
 }
+function sameBuffers(a: ArrayBuffer, b: ArrayBuffer): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
+}
+
 const CHECK_SAMPLE =
   '# \u{1F600} \u00e9\r\nimport torch as th\nx = th.cuda.device_count() if a else f"cuda:{r!r:>{w}}"\n' +
   'def f(a, *, b=1) -> int:\n    return {k: v for k, v in a.items()}[b]\n' +
@@ -148,7 +169,10 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
   // tree-sitter's node binding reads a JS string in chunks; a larger buffer
   // makes big files cheaper to hand over.
   const input = lexable(text);
-  const native = getParser().parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  const p = getParser();
+  // with the native helper, its own parse (native/trees.cc parseText: no input
+  // callback, the file's trees in one arena); else the binding's
+  const native = helper ? helper.parseText(Python, input) : p.parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
   // node texts are cut from the original text (its '\r' line endings kept), rows counted in `input`
   const tree = new MirrorTree(native, text, input, from);
   hold(tree);
@@ -231,12 +255,16 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
     // binding updates every node object it has handed out on each call; the
     // engine reads the mirror, so there are none.)
     const described = treeEdits(oldInput, edits, newInput);
-    for (let i = described.length - 1; i >= 0; i--) old.edit(described[i]);
+    if (helper) helper.editTree(old as OwnTree, packedEdits(described));
+    else for (let i = described.length - 1; i >= 0; i--) (old as Parser.Tree).edit(described[i]);
   }
   charsParsed += newText.length;
-  const opts = { bufferSize: Math.max(newText.length + 1, 32 * 1024) };
+  const from = fresh ? undefined : old;
+  const native = helper
+    ? helper.parseText(Python, newInput, from as OwnTree | undefined)
+    : getParser().parse(newInput, from as Parser.Tree | undefined, { bufferSize: Math.max(newText.length + 1, 32 * 1024) });
   // the new copy takes the old one's unchanged top-level statements as they are (mirror.ts)
-  const tree = new MirrorTree(getParser().parse(newInput, fresh ? undefined : old, opts), newText, newInput, { old: oldTree, edits });
+  const tree = new MirrorTree(native, newText, newInput, { old: oldTree, edits });
   if (!fresh) freeNativeTree(old); // the new tree holds what it reuses of the old one
   hold(tree);
   last = { text: newText, tree };
@@ -269,6 +297,18 @@ function treeEdits(oldInput: string, edits: readonly TextEdit[], newInput: strin
     out.push({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.content.length, startPosition, oldEndPosition, newEndPosition });
     delta += e.content.length - (e.end - e.start);
   }
+  return out;
+}
+
+/** `treeEdits`' descriptions as the helper's editTree takes them: 9 numbers each (native/trees.cc). */
+function packedEdits(described: readonly Parser.Edit[]): Uint32Array {
+  const out = new Uint32Array(described.length * 9);
+  described.forEach((d, k) => {
+    out.set(
+      [d.startPosition.row, d.startPosition.column, d.oldEndPosition.row, d.oldEndPosition.column, d.newEndPosition.row, d.newEndPosition.column, d.startIndex, d.oldEndIndex, d.newEndIndex],
+      9 * k,
+    );
+  });
   return out;
 }
 
