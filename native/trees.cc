@@ -125,7 +125,6 @@ std::once_flag allocator_set;
 // (tree-sitter's src/language.cc: LANGUAGE_TYPE_TAG)
 const napi_type_tag LANGUAGE_TYPE_TAG = {0x8AF2E5212AD58ABF, 0xD5006CAD83ABBA16};
 
-
 // The epoch (above): its parser, and how many of its trees are alive.
 struct Epoch {
   TSParser *parser = nullptr;
@@ -452,7 +451,6 @@ Napi::Value FieldName(const Napi::CallbackInfo &info) {
   return name ? Napi::String::New(env, name) : env.Undefined();
 }
 
-
 // syntaxCheck(language, bytes): 0 when tree-sitter parses the UTF-8 `bytes`
 // without an error, 1 when the tree has one, 2 when the bytes hold a lone
 // '\r' (the engine parses those with '\n' in its place: src/python/parser.ts),
@@ -489,7 +487,7 @@ Napi::Value SyntaxCheck(const Napi::CallbackInfo &info) {
 #define ASCENDIFY_STR(x) ASCENDIFY_STR2(x)
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  // this runtime's allocator: malloc, or the syntax check's arena while it runs (above)
+  // this runtime's allocator: malloc, or the arena during an epoch (above)
   std::call_once(allocator_set, [] { ts_set_allocator(ArenaMalloc, ArenaCalloc, ArenaRealloc, ArenaFree); });
   // the version of the tree-sitter package whose headers this was compiled with
   exports.Set("treeSitterVersion", Napi::String::New(env, ASCENDIFY_STR(ASCENDIFY_TS_VERSION)));
