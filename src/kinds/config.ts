@@ -428,6 +428,7 @@ export function convertConfig(rel: string, bytes: Uint8Array, opts: EngineOption
 
 export const configKind: KindConverter = {
   id: 'config',
+  readsProjectIndex: true, // which configs the code reads (readByCode)
   matches: (rel) => configFormat(rel) !== undefined,
   convert: convertConfig,
 };

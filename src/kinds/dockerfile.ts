@@ -18,6 +18,7 @@ import type { EngineNote } from '../core/pipeline';
 
 export const dockerfileKind: KindConverter = {
   id: 'dockerfile',
+  readsProjectIndex: false,
   matches: (rel) => configKind(rel.slice(rel.lastIndexOf('/') + 1)) === 'dockerfile',
   convert: (rel, bytes, opts) => convertScript(rel, bytes, opts, 'dockerfile', dockerfileFindings),
 };

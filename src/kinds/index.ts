@@ -25,6 +25,12 @@ export interface KindConverter {
   /** Short id (`notebook`, `shell`, ...), used in notes and docs. */
   id: string;
   /**
+   * Does `convert` read the project index (`opts.project`)? A kind that does
+   * not is converted while the index is still being built (the pool's
+   * `indexFree`); one that does waits for it.
+   */
+  readsProjectIndex: boolean;
+  /**
    * Does this converter take the file? `rel` is the POSIX path relative to the
    * source root. `'sniff'`: perhaps; `sniff` decides from the file's first bytes
    * (an extensionless script with a shell shebang).
@@ -43,6 +49,21 @@ export const KINDS: readonly KindConverter[] = [
   dockerfileKind,
   shellKind,
 ];
+
+/**
+ * Does converting this file need the project index? Python files do; a file of
+ * a kind says so itself; a file whose kind is only known from its first bytes
+ * (`sniff`) is counted as needing it.
+ */
+export function needsProjectIndex(rel: string): boolean {
+  if (rel.endsWith('.py') || rel.split('/').slice(0, -1).some((p) => NEVER_DIRS.has(p))) return true;
+  for (const k of KINDS) {
+    const m = k.matches(rel);
+    if (m === 'sniff') return true; // which kind takes it depends on its bytes
+    if (m) return k.readsProjectIndex;
+  }
+  return true;
+}
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */
 const NEVER_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'ascendify-report']);

@@ -94,6 +94,7 @@ class NotebookError extends Error {}
 
 export const notebookKind: KindConverter = {
   id: 'notebook',
+  readsProjectIndex: false, // its cells are converted as one module of their own
   matches: (rel) => rel.toLowerCase().endsWith('.ipynb'),
   convert: convertNotebook,
 };

@@ -308,6 +308,7 @@ export function convertRequirements(rel: string, bytes: Uint8Array, opts: Engine
 
 export const requirementsKind: KindConverter = {
   id: 'requirements',
+  readsProjectIndex: false,
   matches: (rel) => depsFormat(rel) !== undefined,
   convert: convertRequirements,
 };

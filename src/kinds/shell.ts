@@ -73,6 +73,7 @@ const SHEBANG = /^#![ \t]*(?:(?:\/usr(?:\/local)?)?\/bin\/(?:ba)?sh|\/usr\/bin\/
 
 export const shellKind: KindConverter = {
   id: 'shell',
+  readsProjectIndex: true, // the repository's Python files it may run (project.sources)
   matches(rel) {
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     if (/\.(sh|bash)$/i.test(base)) return true;

@@ -227,6 +227,21 @@ describe('the project index (projectFiles)', () => {
     expect([star(one), star(three), star(without)]).toEqual(['unchanged', 'unchanged', 'changed']);
   });
 
+  it('lets the workers convert the files that do not read it (indexFree) while it is resolved; the others wait for it', async () => {
+    const list = withIndex();
+    const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+    // everything outside idx/ counted as not reading the index (their results do not depend on it); idx/ needs it
+    const indexFree = (t: FileTask) => !t.rel.startsWith('idx/');
+    const one = await collect({ jobs: 1, projectFiles }, list);
+    const two = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, indexFree }, list);
+    // the tree is one scan chunk (< 64 KB): one worker scans, the other converts index-free files meanwhile
+    expect(two.stats.beforeIndex).toBeGreaterThan(0);
+    expect(two.results).toEqual(one.results); // idx/model.py no entry, idx/star.py unchanged: converted with the index
+    const none = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, indexFree: () => false }, list);
+    expect(none.stats.beforeIndex).toBe(0);
+    expect(none.results).toEqual(one.results);
+  });
+
   it('is built on the workers from the same scans as buildProjectIndex', async () => {
     const list = withIndex();
     const projectFiles = list.filter((t) => t.rel !== 'gone.py');

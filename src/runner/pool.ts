@@ -82,6 +82,13 @@ export interface PoolOptions {
    * files meanwhile) and the scans are resolved on the caller's thread.
    */
   projectFiles?: readonly IndexedFile[];
+  /**
+   * With `projectFiles`: the tasks whose conversion does not read the project
+   * index (notebooks, requirements files, Dockerfiles). A worker done with its
+   * scan chunks converts these while the index is resolved on the caller's
+   * thread, instead of waiting for it.
+   */
+  indexFree?: (task: FileTask) => boolean;
   /** Workers started ahead (EarlyWorkers), taken instead of starting new ones when they run the same engine options. */
   early?: EarlyWorkers;
   /**
@@ -101,6 +108,8 @@ export interface PoolStats {
   batches: number;
   /** With `projectFiles`: ms from the pool's start until the project index was ready. */
   indexMs?: number;
+  /** With `indexFree`: files handed to a worker before the project index was ready. */
+  beforeIndex?: number;
 }
 
 /** Called on the main thread for each file, as soon as its result is known, with the task it came from. */
@@ -326,6 +335,11 @@ class WorkerPool<T extends FileTask> {
   /** Task indices, largest file first (ties: path order, for reproducible scheduling). */
   private readonly order: number[];
   private next = 0;
+  /** The index-free tasks (PoolOptions.indexFree), in dispatch order: handed out while the index is built. */
+  private readonly freeOrder: number[] = [];
+  private freeNext = 0;
+  /** Tasks handed out before the index was ready: skipped when `order` reaches them. */
+  private readonly handedEarly = new Set<number>();
   /** Batches taken back from a worker that died before starting them; sent again first. */
   private readonly retry: T[][] = [];
   private batchCount = 0;
@@ -353,6 +367,7 @@ class WorkerPool<T extends FileTask> {
     private readonly onResult: ResultHandler<T>,
   ) {
     this.order = dispatchOrder(tasks);
+    if (opts.projectFiles && opts.indexFree) this.freeOrder = this.order.filter((i) => opts.indexFree!(tasks[i]));
     this.batchBytes = Math.max(1, opts.batchBytes ?? DEFAULT_BATCH_BYTES);
     this.batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
     this.script = opts.workerScript ?? workerScriptPath();
@@ -375,6 +390,8 @@ class WorkerPool<T extends FileTask> {
       if (this.index) {
         for (const s of this.slots) this.feedScans(s);
         this.indexIfScanned();
+        // a worker with nothing to scan (fewer chunks than workers) converts index-free files meanwhile
+        for (const s of this.slots) if (s.scans.size === 0 && this.indexPending()) this.feed(s, 1);
       } else this.start();
       this.checkDone();
     });
@@ -435,24 +452,40 @@ class WorkerPool<T extends FileTask> {
 
   private hasWork(): boolean {
     if (this.opts.signal?.aborted) return false;
-    if (this.index && this.index.ms === undefined) return false; // converting waits for the project index
-    return this.retry.length > 0 || this.next < this.order.length;
+    // until the project index is ready only the files that do not read it
+    if (this.indexPending()) return this.freeNext < this.freeOrder.length;
+    return this.retry.length > 0 || this.moreInOrder();
+  }
+
+  private indexPending(): boolean {
+    return this.index !== undefined && this.index.ms === undefined;
+  }
+
+  /** Are there tasks in `order` not handed out yet (those handed out early skipped)? */
+  private moreInOrder(): boolean {
+    while (this.next < this.order.length && this.handedEarly.has(this.order[this.next])) this.next++;
+    return this.next < this.order.length;
   }
 
   /** Hand batches to a worker: one while it holds a large one, up to two small ones. */
   private feed(slot: Slot<T>, maxPending = 2): void {
     while (!this.finished && this.hasWork() && slot.pending.size < maxPending) {
       if (slot.pending.size > 0 && slot.pendingBytes >= this.batchBytes) return;
-      let batch = this.retry.shift();
+      const early = this.indexPending();
+      let batch = early ? undefined : this.retry.shift();
       if (!batch) {
         batch = [];
         let size = 0;
-        while (this.next < this.order.length && batch.length < this.batchFiles) {
-          const t = this.tasks[this.order[this.next]];
+        while (batch.length < this.batchFiles && (early ? this.freeNext < this.freeOrder.length : this.moreInOrder())) {
+          const i = early ? this.freeOrder[this.freeNext] : this.order[this.next];
+          const t = this.tasks[i];
           if (batch.length > 0 && size + t.size > this.batchBytes) break;
           batch.push(t);
           size += t.size;
-          this.next++;
+          if (early) {
+            this.freeNext++;
+            this.handedEarly.add(i);
+          } else this.next++;
         }
       }
       const bytes = batch.reduce((n, t) => n + t.size, 0);
@@ -483,6 +516,8 @@ class WorkerPool<T extends FileTask> {
     this.storeScans(range, msg.scans);
     this.feedScans(slot);
     this.indexIfScanned();
+    // no scans left for it, the index not ready: it converts index-free files meanwhile
+    if (slot.scans.size === 0 && this.indexPending()) this.feed(slot, 1);
     this.checkDone();
   }
 
@@ -531,7 +566,7 @@ class WorkerPool<T extends FileTask> {
     }
     const aborted = this.opts.signal?.aborted === true;
     const scanning = !!index && index.ms === undefined && index.chunks.length > 0;
-    if (!aborted && (scanning || this.retry.length > 0 || this.next < this.order.length)) {
+    if (!aborted && (scanning || this.retry.length > 0 || this.moreInOrder() || this.freeNext < this.freeOrder.length)) {
       if (++this.restarts > MAX_WORKER_RESTARTS) {
         this.fail(new Error(`conversion workers keep stopping (last: ${err.message})`));
         return;
@@ -539,7 +574,7 @@ class WorkerPool<T extends FileTask> {
       const fresh = this.spawn(); // with the project index when it is built
       this.slots[idx] = fresh;
       if (index && index.ms === undefined) this.feedScans(fresh);
-      else this.feed(fresh);
+      if (fresh.scans.size === 0) this.feed(fresh);
     } else {
       this.slots.splice(idx, 1);
     }
@@ -554,8 +589,9 @@ class WorkerPool<T extends FileTask> {
     if (this.done < this.tasks.length && !drained) return;
     this.finished = true;
     const indexMs = this.index?.ms;
+    const beforeIndex = this.opts.indexFree ? { beforeIndex: this.handedEarly.size } : {};
     void this.stopAll().then(() =>
-      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount, ...(indexMs !== undefined ? { indexMs } : {}) }),
+      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount, ...(indexMs !== undefined ? { indexMs } : {}), ...beforeIndex }),
     );
   }
 

@@ -11,6 +11,7 @@ import { unifiedDiff } from '../core/diff';
 import { encodeText, UTF8 } from '../python/source';
 import type { EngineOptions, FileResult, FileStatus } from './convert-file';
 import { convertFiles, eventLoopTurns, type FileTask, type PoolStats } from './pool';
+import { needsProjectIndex } from '../kinds';
 import { comparePaths, convertedByEngine, errorText, isPythonSource, type TreeEntry } from './files';
 import { planRun, type Plan } from './plan';
 export { planRun, type Plan } from './plan';
@@ -218,7 +219,11 @@ async function runPlan(req: RunRequest, plan: Plan): Promise<RunResult> {
   // before the first file is converted, nor the index's 0.8 s of scanning
   // before the workers start). A fatal write error of either stops both
   // (stop.signal).
-  const converting = convertFiles(pending, { engine: req.engine, jobs: req.jobs ?? 1, signal: stop.signal, ...(projectFiles ? { projectFiles } : {}), ...(plan.early ? { early: plan.early } : {}) }, (converted, task) => {
+  // Notebooks, requirements files and Dockerfiles do not read the index: a
+  // worker done scanning converts them while the index is being resolved.
+  const indexFree = (t: FileTask) => !needsProjectIndex(t.rel);
+  const poolOptions = { engine: req.engine, jobs: req.jobs ?? 1, signal: stop.signal, ...(projectFiles ? { projectFiles, indexFree } : {}), ...(plan.early ? { early: plan.early } : {}) };
+  const converting = convertFiles(pending, poolOptions, (converted, task) => {
     let r = converted;
     if (tree) {
       const target = tree.rel(task.entry.rel);
