@@ -27,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "tree.h"
@@ -175,6 +176,22 @@ void EpochRelease(TSTree *tree) {
   EpochEndIfIdle();
 }
 
+// Parse `length` bytes of `data` into a tree of the epoch (from `old`, one of
+// its trees, incrementally), counted alive before any JS object is made, so
+// that a finalizer run by a GC cannot end the epoch under it. `what` names the
+// caller in the error when tree-sitter returns no tree.
+TSTree *EpochParse(Napi::Env env, const char *what, const TSLanguage *language, const TSTree *old, const char *data, size_t length,
+                   TSInputEncoding encoding) {
+  TSParser *parser = EpochParser(language);
+  TSTree *tree = parser == nullptr ? nullptr : ts_parser_parse_string_encoding(parser, old, data, static_cast<uint32_t>(length), encoding);
+  if (tree == nullptr) {
+    EpochEndIfIdle();
+    throw Napi::Error::New(env, std::string(what) + ": tree-sitter returned no tree (the language's ABI version is not this runtime's?)");
+  }
+  epoch.live++;
+  return tree;
+}
+
 // ---- trees: the binding's, and the helper's own ----
 
 // src/tree.cc of the binding: `Tree` objects carry this tag
@@ -185,6 +202,12 @@ const napi_type_tag OWN_TREE_TYPE_TAG = {0x6173636E64696679, 0x7472656573000001}
 struct OwnTree {
   TSTree *tree;
 };
+
+// The helper's own tree `value` holds, or null when it is not one.
+OwnTree *OwnOf(Napi::Value value) {
+  if (!value.IsExternal() || !value.As<Napi::Object>().CheckTypeTag(&OWN_TREE_TYPE_TAG)) return nullptr;
+  return value.As<Napi::External<OwnTree>>().Data();
+}
 
 // Where a tree argument keeps its TSTree (null once deleted), and whose it is.
 struct TreeSlot {
@@ -197,8 +220,9 @@ TreeSlot SlotOf(const Napi::CallbackInfo &info) {
   if (info.Length() < 1 || !(info[0].IsObject() || info[0].IsExternal())) throw Napi::TypeError::New(env, "expected a tree-sitter Tree");
   Napi::Value value = info[0];
   if (value.IsExternal()) {
-    if (!value.As<Napi::Object>().CheckTypeTag(&OWN_TREE_TYPE_TAG)) throw Napi::TypeError::New(env, "not a tree (type tag)");
-    return {&value.As<Napi::External<OwnTree>>().Data()->tree, true};
+    OwnTree *own = OwnOf(value);
+    if (own == nullptr) throw Napi::TypeError::New(env, "not a tree (type tag)");
+    return {&own->tree, true};
   }
   Napi::Object obj = value.As<Napi::Object>();
   if (!obj.CheckTypeTag(&TREE_TYPE_TAG)) throw Napi::TypeError::New(env, "not a tree-sitter Tree (type tag)");
@@ -246,10 +270,9 @@ Napi::Value ParseText(const Napi::CallbackInfo &info) {
   const TSLanguage *language = LanguageOf(env, info[0]);
   const TSTree *old = nullptr;
   if (info.Length() >= 3 && !info[2].IsUndefined()) {
-    if (!info[2].IsExternal() || !info[2].As<Napi::Object>().CheckTypeTag(&OWN_TREE_TYPE_TAG)) {
-      throw Napi::TypeError::New(env, "parseText: the old tree must be one parseText made");
-    }
-    old = info[2].As<Napi::External<OwnTree>>().Data()->tree;
+    OwnTree *own = OwnOf(info[2]);
+    if (own == nullptr) throw Napi::TypeError::New(env, "parseText: the old tree must be one parseText made");
+    old = own->tree;
     if (old == nullptr) throw Napi::Error::New(env, "parseText: the old tree was deleted");
   }
   size_t length = 0;
@@ -258,15 +281,7 @@ Napi::Value ParseText(const Napi::CallbackInfo &info) {
   static thread_local std::vector<char16_t> units;
   units.resize(length + 1);
   napi_get_value_string_utf16(env, info[1], units.data(), length + 1, &length);
-  TSParser *parser = EpochParser(language);
-  TSTree *tree = parser == nullptr ? nullptr
-                                   : ts_parser_parse_string_encoding(parser, old, reinterpret_cast<const char *>(units.data()),
-                                                                     static_cast<uint32_t>(length * 2), TSInputEncodingUTF16LE);
-  if (tree == nullptr) {
-    EpochEndIfIdle();
-    throw Napi::Error::New(env, "parseText: tree-sitter returned no tree (the language's ABI version is not this runtime's?)");
-  }
-  epoch.live++; // before any JS object is made: a finalizer run by a GC must not end the epoch under it
+  TSTree *tree = EpochParse(env, "parseText", language, old, reinterpret_cast<const char *>(units.data()), length * 2, TSInputEncodingUTF16LE);
   auto *own = new OwnTree{tree};
   Napi::External<OwnTree> handle = Napi::External<OwnTree>::New(env, own, [](Napi::Env, OwnTree *o) {
     if (o->tree != nullptr) EpochRelease(o->tree);
@@ -470,17 +485,10 @@ Napi::Value SyntaxCheck(const Napi::CallbackInfo &info) {
        p = static_cast<const char *>(memchr(p + 1, '\r', length - static_cast<size_t>(p + 1 - data)))) {
     if (p + 1 == data + length || p[1] != '\n') return Napi::Number::New(env, 2);
   }
-  TSParser *parser = EpochParser(language);
-  TSTree *tree = parser == nullptr ? nullptr : ts_parser_parse_string_encoding(parser, nullptr, data, static_cast<uint32_t>(length), TSInputEncodingUTF8);
-  const int answer = tree == nullptr ? -1 : ts_node_has_error(ts_tree_root_node(tree)) ? 1 : 0;
-  if (tree != nullptr) {
-    epoch.live++;
-    EpochRelease(tree); // ends the epoch if it began it
-  } else {
-    EpochEndIfIdle();
-  }
-  if (answer < 0) throw Napi::Error::New(env, "syntaxCheck: the language's ABI version is not this runtime's");
-  return Napi::Number::New(env, answer);
+  TSTree *tree = EpochParse(env, "syntaxCheck", language, nullptr, data, length, TSInputEncodingUTF8);
+  const bool error = ts_node_has_error(ts_tree_root_node(tree));
+  EpochRelease(tree); // ends the epoch if it began it
+  return Napi::Number::New(env, error ? 1 : 0);
 }
 
 #define ASCENDIFY_STR2(x) #x

@@ -56,13 +56,13 @@ export const KINDS: readonly KindConverter[] = [
  * (`sniff`) is counted as needing it.
  */
 export function needsProjectIndex(rel: string): boolean {
-  if (rel.endsWith('.py') || rel.split('/').slice(0, -1).some((p) => NEVER_DIRS.has(p))) return true;
-  for (const k of KINDS) {
-    const m = k.matches(rel);
-    if (m === 'sniff') return true; // which kind takes it depends on its bytes
-    if (m) return k.readsProjectIndex;
-  }
-  return true;
+  if (rel.endsWith('.py')) return true;
+  let sniffs = false; // a kind asked for the first bytes: which kind takes it depends on them
+  const kind = converterFor(rel, () => {
+    sniffs = true;
+    return undefined;
+  });
+  return sniffs || kind === undefined || kind.readsProjectIndex;
 }
 
 /** Directories whose files are never converted (version control, our own report folders, vendored node modules). */

@@ -166,7 +166,7 @@ export class MirrorTree {
     if (native && helper) helper.deleteTree(native);
   }
 
-  /** The binding's tree, handed over (for `reparse`, which frees it with `freeNativeTree`): this copy no longer has it. */
+  /** The native tree, handed over (for `reparse`, which frees it with `freeNativeTree`): this copy no longer has it. */
   takeNative(): NativeTree | undefined {
     const native = this.nativeTree;
     this.nativeTree = undefined;
@@ -486,12 +486,12 @@ export function helperCopyDiffers(h: NativeTrees, native: Parser.Tree, input: st
   return undefined;
 }
 
-/** Is the native helper in use on this thread? */
-export function nativeHelperInUse(): boolean {
-  return helper !== undefined;
+/** The native helper, when this thread uses it. */
+export function nativeHelper(): NativeTrees | undefined {
+  return helper;
 }
 
-/** Free a binding's tree now if the helper can (else a GC will); it must not be used afterwards. */
+/** Free a native tree now if the helper can (else a GC will); it must not be used afterwards. */
 export function freeNativeTree(native: NativeTree): void {
   if (helper) helper.deleteTree(native);
 }

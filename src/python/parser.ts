@@ -4,8 +4,8 @@
 import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
-import { freeNativeTree, helperCopyDiffers, MirrorTree, nativeHelperInUse, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
-import { nativeTrees, type NativeTrees, type OwnTree } from './native-trees';
+import { freeNativeTree, helperCopyDiffers, MirrorTree, nativeHelper, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
+import { nativeTrees, type NativeTree, type NativeTrees, type OwnTree } from './native-trees';
 
 /** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
 export type SyntaxNode = MirrorNode;
@@ -14,8 +14,6 @@ export type QueryCapture = Parser.QueryCapture;
 export type QueryMatch = Parser.QueryMatch;
 
 let parser: Parser | undefined;
-/** The native helper when this thread uses it (its syntax check: `knownClean`). */
-let helper: NativeTrees | undefined;
 const queries = new Map<string, Parser.Query>();
 
 function getParser(): Parser {
@@ -23,8 +21,7 @@ function getParser(): Parser {
     const p = (parser = new Parser());
     p.setLanguage(Python as unknown as Parser.Language);
     setNodeTypeInfo((Python as unknown as { nodeTypeInfo?: [] }).nodeTypeInfo);
-    helper = nativeTrees((h) => checkHelper(h, p));
-    useNativeHelper(helper);
+    useNativeHelper(nativeTrees((h) => checkHelper(h, p)));
   }
   return parser;
 }
@@ -39,7 +36,7 @@ export function liveTreeCount(): number {
 /** Is the native helper in use on this thread (trees freed on request, copied in one call)? */
 export function treesFreedOnRequest(): boolean {
   getParser();
-  return nativeHelperInUse();
+  return nativeHelper() !== undefined;
 }
 
 /**
@@ -166,13 +163,8 @@ const LONE_CR_G = /\r(?!\n)/g;
 export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit[] }): Tree {
   if (last && last.text === text) return last.tree;
   charsParsed += text.length;
-  // tree-sitter's node binding reads a JS string in chunks; a larger buffer
-  // makes big files cheaper to hand over.
   const input = lexable(text);
-  const p = getParser();
-  // with the native helper, its own parse (native/trees.cc parseText: no input
-  // callback, the file's trees in one arena); else the binding's
-  const native = helper ? helper.parseText(Python, input) : p.parse(input, undefined, { bufferSize: Math.max(text.length + 1, 32 * 1024) });
+  const native = parseNative(input);
   // node texts are cut from the original text (its '\r' line endings kept), rows counted in `input`
   const tree = new MirrorTree(native, text, input, from);
   hold(tree);
@@ -194,7 +186,21 @@ export function parse(text: string, from?: { old: Tree; edits: readonly TextEdit
 export function knownClean(text: string, utf8: Uint8Array): boolean {
   if (last && last.text === text) return false;
   getParser();
+  const helper = nativeHelper();
   return helper !== undefined && helper.syntaxCheck(Python, utf8) === 0;
+}
+
+/**
+ * A native tree of `input` (from `old`, edited to describe it, incrementally):
+ * with the native helper its own parse (native/trees.cc parseText: the text in
+ * one piece, the file's trees in one arena); else the binding's, which reads a
+ * JS string in chunks (a larger buffer makes big files cheaper to hand over).
+ */
+function parseNative(input: string, old?: NativeTree): NativeTree {
+  const p = getParser();
+  const helper = nativeHelper();
+  if (helper) return helper.parseText(Python, input, old as OwnTree | undefined);
+  return p.parse(input, old as Parser.Tree | undefined, { bufferSize: Math.max(input.length + 1, 32 * 1024) });
 }
 
 /**
@@ -255,16 +261,13 @@ export function reparse(oldTree: Tree, oldText: string, edits: readonly TextEdit
     // binding updates every node object it has handed out on each call; the
     // engine reads the mirror, so there are none.)
     const described = treeEdits(oldInput, edits, newInput);
+    const helper = nativeHelper();
     if (helper) helper.editTree(old as OwnTree, packedEdits(described));
     else for (let i = described.length - 1; i >= 0; i--) (old as Parser.Tree).edit(described[i]);
   }
   charsParsed += newText.length;
-  const from = fresh ? undefined : old;
-  const native = helper
-    ? helper.parseText(Python, newInput, from as OwnTree | undefined)
-    : getParser().parse(newInput, from as Parser.Tree | undefined, { bufferSize: Math.max(newText.length + 1, 32 * 1024) });
   // the new copy takes the old one's unchanged top-level statements as they are (mirror.ts)
-  const tree = new MirrorTree(native, newText, newInput, { old: oldTree, edits });
+  const tree = new MirrorTree(parseNative(newInput, fresh ? undefined : old), newText, newInput, { old: oldTree, edits });
   if (!fresh) freeNativeTree(old); // the new tree holds what it reuses of the old one
   hold(tree);
   last = { text: newText, tree };
@@ -301,7 +304,7 @@ function treeEdits(oldInput: string, edits: readonly TextEdit[], newInput: strin
 }
 
 /** `treeEdits`' descriptions as the helper's editTree takes them: 9 numbers each (native/trees.cc). */
-function packedEdits(described: readonly Parser.Edit[]): Uint32Array {
+export function packedEdits(described: readonly Parser.Edit[]): Uint32Array {
   const out = new Uint32Array(described.length * 9);
   described.forEach((d, k) => {
     out.set(

@@ -390,8 +390,7 @@ class WorkerPool<T extends FileTask> {
       if (this.index) {
         for (const s of this.slots) this.feedScans(s);
         this.indexIfScanned();
-        // a worker with nothing to scan (fewer chunks than workers) converts index-free files meanwhile
-        for (const s of this.slots) if (s.scans.size === 0 && this.indexPending()) this.feed(s, 1);
+        for (const s of this.slots) this.feedWhileIndexing(s); // fewer chunks than workers: some have none
       } else this.start();
       this.checkDone();
     });
@@ -457,6 +456,11 @@ class WorkerPool<T extends FileTask> {
     return this.retry.length > 0 || this.moreInOrder();
   }
 
+  /** A worker with no scan chunk left while the index is not ready converts index-free files meanwhile. */
+  private feedWhileIndexing(slot: Slot<T>): void {
+    if (slot.scans.size === 0 && this.indexPending()) this.feed(slot, 1);
+  }
+
   private indexPending(): boolean {
     return this.index !== undefined && this.index.ms === undefined;
   }
@@ -516,8 +520,7 @@ class WorkerPool<T extends FileTask> {
     this.storeScans(range, msg.scans);
     this.feedScans(slot);
     this.indexIfScanned();
-    // no scans left for it, the index not ready: it converts index-free files meanwhile
-    if (slot.scans.size === 0 && this.indexPending()) this.feed(slot, 1);
+    this.feedWhileIndexing(slot);
     this.checkDone();
   }
 
@@ -565,7 +568,7 @@ class WorkerPool<T extends FileTask> {
       slot.scans.clear();
     }
     const aborted = this.opts.signal?.aborted === true;
-    const scanning = !!index && index.ms === undefined && index.chunks.length > 0;
+    const scanning = this.indexPending() && index!.chunks.length > 0;
     if (!aborted && (scanning || this.retry.length > 0 || this.moreInOrder() || this.freeNext < this.freeOrder.length)) {
       if (++this.restarts > MAX_WORKER_RESTARTS) {
         this.fail(new Error(`conversion workers keep stopping (last: ${err.message})`));
@@ -573,7 +576,7 @@ class WorkerPool<T extends FileTask> {
       }
       const fresh = this.spawn(); // with the project index when it is built
       this.slots[idx] = fresh;
-      if (index && index.ms === undefined) this.feedScans(fresh);
+      if (this.indexPending()) this.feedScans(fresh);
       if (fresh.scans.size === 0) this.feed(fresh);
     } else {
       this.slots.splice(idx, 1);
