@@ -9,42 +9,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import Parser = require('tree-sitter');
+import type Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
-import { parse, reparse } from './parser';
-import { nativeTrees, type NativeTrees, type OwnTree } from './native-trees';
+import { packedEdits, parse, reparse } from './parser';
+import type { OwnTree } from './native-trees';
 import { releaseTrees } from './tree-cache';
+import { applyEdits } from '../core/apply';
 import { convertFile, DEFAULT_MAX_FILE_SIZE } from '../runner/convert-file';
 import { selectPassIds } from '../runner/passes';
+import { bindingParser, helperInUse as helper } from '../testing/native';
 import { rng } from '../testing/rng';
+import { pyFiles } from '../../test/python';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function helper(): NativeTrees {
-  parse('x = 1\n');
-  releaseTrees();
-  const h = nativeTrees(() => 'checked already');
-  if (!h) throw new Error('the native helper is not in use (npm ci builds it)');
-  return h;
-}
-
-const binding = new Parser();
-binding.setLanguage(Python as unknown as Parser.Language);
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const f = path.join(dir, e.name);
-    if (e.isDirectory()) pythonFiles(f, out);
-    else if (e.name.endsWith('.py')) out.push(f);
-  }
-  return out;
-}
+const binding = bindingParser();
 
 /** The golden inputs and pass fixtures, and each cut short at two seeded places (texts the engine would parse: no lone CR, no BOM). */
 function texts(): string[] {
   const random = rng(7122026);
   const out: string[] = [];
-  for (const f of [...pythonFiles(path.join(ROOT, 'golden')), ...pythonFiles(path.join(ROOT, 'transforms'))].sort()) {
+  for (const f of [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))].sort()) {
     const t = fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, '').replace(/\r(?!\n)/g, '\n');
     out.push(t, t.slice(0, Math.floor(random() * t.length)), t.slice(0, Math.floor(random() * t.length)));
   }
@@ -56,16 +41,6 @@ function editsOf(text: string): { start: number; end: number; content: string }[
   const edits = [{ start: 0, end: 0, content: 'import torch_npu\n' }];
   for (let i = text.indexOf('cuda'); i !== -1; i = text.indexOf('cuda', i + 4)) edits.push({ start: i, end: i + 4, content: 'npu' });
   return edits;
-}
-
-function apply(text: string, edits: readonly { start: number; end: number; content: string }[]): string {
-  let out = '';
-  let at = 0;
-  for (const e of edits) {
-    out += text.slice(at, e.start) + e.content;
-    at = e.end;
-  }
-  return out + text.slice(at);
 }
 
 /** tree-sitter's description of one edit, in UTF-16 units (as the binding's Tree.edit takes it). */
@@ -80,9 +55,6 @@ function described(text: string, e: { start: number; end: number; content: strin
   const newEnd = lines.length === 1 ? { row: start.row, column: start.column + e.content.length } : { row: start.row + lines.length - 1, column: lines[lines.length - 1].length };
   return { startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.content.length, startPosition: start, oldEndPosition: point(e.end), newEndPosition: newEnd };
 }
-
-const packed = (ds: readonly Parser.Edit[]) =>
-  Uint32Array.from(ds.flatMap((d) => [d.startPosition.row, d.startPosition.column, d.oldEndPosition.row, d.oldEndPosition.column, d.newEndPosition.row, d.newEndPosition.column, d.startIndex, d.oldEndIndex, d.newEndIndex]));
 
 const same = (a: ArrayBuffer, b: ArrayBuffer) => Buffer.from(a).equals(Buffer.from(b));
 
@@ -112,11 +84,11 @@ describe("parseText: the helper's own trees are the binding's", () => {
     let reparsed = 0;
     for (const text of texts()) {
       const edits = editsOf(text);
-      const next = apply(text, edits);
+      const next = applyEdits(text, edits);
       const ds = edits.map((e) => described(text, e));
       const own = h.parseText(Python, text);
       const theirs = binding.parse(text);
-      h.editTree(own, packed(ds));
+      h.editTree(own, packedEdits(ds)); // as the engine packs them
       for (let i = ds.length - 1; i >= 0; i--) theirs.edit(ds[i]);
       const ownNext = h.parseText(Python, next, own);
       const theirNext = binding.parse(next, theirs);

@@ -9,40 +9,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import Parser = require('tree-sitter');
 import Python = require('tree-sitter-python');
 import * as parserModule from './parser';
 import { knownClean, parse } from './parser';
-import { nativeTrees, type NativeTrees } from './native-trees';
 import { releaseTrees } from './tree-cache';
 import { convertFile, DEFAULT_MAX_FILE_SIZE, type FileResult } from '../runner/convert-file';
 import { selectPassIds } from '../runner/passes';
+import { bindingParser, helperInUse as helper } from '../testing/native';
 import { rng } from '../testing/rng';
+import { pyFiles } from '../../test/python';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ADDON = path.join(ROOT, 'native', 'build', 'Release', 'ascendify_trees.node');
 
-function helper(): NativeTrees {
-  parse('x = 1\n');
-  releaseTrees();
-  const h = nativeTrees(() => 'checked already');
-  if (!h) throw new Error('the native helper is not in use (npm ci builds it)');
-  return h;
-}
-
-const binding = new Parser();
-binding.setLanguage(Python as unknown as Parser.Language);
+const binding = bindingParser();
 function bindingHasError(text: string): 0 | 1 {
   return binding.parse(text, undefined, { bufferSize: text.length + 1 }).rootNode.hasError ? 1 : 0;
-}
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const f = path.join(dir, e.name);
-    if (e.isDirectory()) pythonFiles(f, out);
-    else if (e.name.endsWith('.py')) out.push(f);
-  }
-  return out;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,7 +36,7 @@ const encode = (s: string) => new TextEncoder().encode(s);
  * places (seeded): many of these have errors, of every kind.
  */
 function samples(): Uint8Array[] {
-  const files = [...pythonFiles(path.join(ROOT, 'golden')), ...pythonFiles(path.join(ROOT, 'transforms'))].sort();
+  const files = [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))].sort();
   const random = rng(20261207);
   const out: Uint8Array[] = [];
   for (const f of files) {

@@ -1,17 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Parser = require('tree-sitter');
-import Python = require('tree-sitter-python');
 import { parse, query } from './parser';
 import { INDEXED_TYPES, nodesOfType, perTree, releaseTree, releaseTrees, type IndexedType } from './tree-cache';
 import type { SyntaxNode } from './parser';
 import { pyFiles } from '../../test/python';
+import { bindingParser } from '../testing/native';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 
-const binding = new Parser();
-binding.setLanguage(Python as unknown as Parser.Language);
+const binding = bindingParser();
 
 describe('nodesOfType', () => {
   const files = [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))];

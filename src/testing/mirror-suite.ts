@@ -14,6 +14,7 @@ import { reusedStatementCount, SyntaxNode } from '../python/mirror';
 import { releaseTrees, INDEXED_TYPES } from '../python/tree-cache';
 import { importRows } from '../python/bindings';
 import { pyFiles } from '../../test/python';
+import { bindingParser } from './native';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -88,8 +89,7 @@ function answers(n: Either, full: boolean, input: string): Record<string, unknow
   return a;
 }
 
-const bindingParser = new Parser();
-bindingParser.setLanguage(Python as unknown as Parser.Language);
+const binding = bindingParser();
 
 /**
  * The binding's tree of `tree`'s text: its own native tree when the engine
@@ -100,7 +100,7 @@ bindingParser.setLanguage(Python as unknown as Parser.Language);
 function bindingTree(tree: Tree): Parser.Tree {
   const native = tree.native;
   if (native && 'rootNode' in native) return native;
-  return bindingParser.parse(tree.input.replace(/\r(?!\n)/g, '\n'));
+  return binding.parse(tree.input.replace(/\r(?!\n)/g, '\n'));
 }
 
 /** Compare every node of `tree`'s mirror with the binding's; returns the number of nodes compared. */
