@@ -8,7 +8,7 @@
  * conversion passes go to manual_changes.csv (written by the conversion reports),
  * and `cuda-api-to-npu/no-npu-twin` records to unsupported_api.csv as well.
  */
-import { chunksText, csvChunks, type CsvRow } from '../runner/reports';
+import { chunksText, csvChunks, type CsvRow } from '../report/csv-chunks';
 import { jsonFileChunks } from '../report/json-chunks';
 import { CONVERSION_TO_UNSUPPORTED, ruleFor, type AnalysisCsv, type Rule } from './rules';
 import { CATEGORIES, CATEGORY_TITLES, SEVERITIES, severityRank, type Category, type ProjectFinding, type Severity } from './types';
@@ -81,8 +81,10 @@ export interface Effort {
 
 /** The effort model: minutes per finding kind (rules.ts), summed. An estimate, not a measurement. */
 export function effort(findings: readonly ProjectFinding[]): Effort {
+  const perRule = new Map<string, number>();
+  for (const f of findings) perRule.set(f.ruleId, (perRule.get(f.ruleId) ?? 0) + 1);
   const byRule = rulesUsed(findings).map((r) => {
-    const count = findings.filter((f) => f.ruleId === r.id).length;
+    const count = perRule.get(r.id)!;
     return { ruleId: r.id, count, minutesEach: r.minutes, minutes: count * r.minutes };
   });
   return { byRule, minutes: byRule.reduce((s, r) => s + r.minutes, 0) };
@@ -247,6 +249,29 @@ export interface AnalysisMeta {
   failedFiles: number;
 }
 
+/**
+ * Per category: its findings per level, and the report files they go to, in
+ * the order the findings first name them (each finding: its analysis CSVs in
+ * ANALYSIS_CSVS order, then manual_changes.csv for a conversion record). One
+ * pass; which CSVs a finding goes to depends on its rule and conversion only.
+ */
+function categoryRows(findings: readonly ProjectFinding[]): Map<Category, { levels: Record<Severity, number>; csvs: Set<string> }> {
+  const rows = new Map(CATEGORIES.map((c) => [c, { levels: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, csvs: new Set<string>() }]));
+  const csvsOf = new Map<string, string[]>();
+  for (const f of findings) {
+    const row = rows.get(f.category)!;
+    row.levels[f.level]++;
+    const key = `${f.ruleId}\u0000${f.conversion ?? ''}\u0000${f.category}`;
+    let csvs = csvsOf.get(key);
+    if (!csvs) {
+      csvs = [...ANALYSIS_CSVS.filter((n) => inCsv(f, n)), ...(f.category === 'conversion' ? ['manual_changes.csv'] : [])];
+      csvsOf.set(key, csvs);
+    }
+    for (const c of csvs) row.csvs.add(c);
+  }
+  return rows;
+}
+
 export function summaryMd(findings: readonly ProjectFinding[], meta: AnalysisMeta): string {
   const c = counts(findings);
   const e = effort(findings);
@@ -260,11 +285,11 @@ export function summaryMd(findings: readonly ProjectFinding[], meta: AnalysisMet
   );
   out.push('Levels: **error** the code does not run (correctly) on Ascend until it is changed; **warning** it may not work or may behave differently; **info** advice.', '');
   out.push('## Findings per category', '', '| category | error | warning | info | total | report |', '|---|---:|---:|---:|---:|---|');
+  const perCategory = categoryRows(findings);
   for (const cat of CATEGORIES) {
-    const fs = findings.filter((f) => f.category === cat);
-    const csvs = [...new Set(fs.flatMap((f) => ANALYSIS_CSVS.filter((n) => inCsv(f, n)).concat(f.category === 'conversion' ? ['manual_changes.csv' as never] : [])))];
-    const lv = (s: Severity) => fs.filter((f) => f.level === s).length;
-    out.push(`| ${CATEGORY_TITLES[cat]} | ${lv('error')} | ${lv('warning')} | ${lv('info')} | ${fs.length} | ${csvs.map((x) => `\`${x}\``).join(', ') || '-'} |`);
+    const { levels: lv, csvs } = perCategory.get(cat)!;
+    const total = lv.error + lv.warning + lv.info;
+    out.push(`| ${CATEGORY_TITLES[cat]} | ${lv.error} | ${lv.warning} | ${lv.info} | ${total} | ${[...csvs].map((x) => `\`${x}\``).join(', ') || '-'} |`);
   }
   out.push('');
   const top = topItems(findings, 10);

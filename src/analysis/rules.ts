@@ -110,7 +110,20 @@ export const CONVERSION_MINUTES = { manual: 15, unsafe: 5 } as const;
 export function ruleFor(id: string, conversion?: 'manual' | 'unsafe'): Rule {
   const known = BY_ID.get(id);
   if (known) return known;
-  const manual = conversion !== 'unsafe';
+  const key = `${id}\u0000${conversion === 'unsafe' ? 'unsafe' : 'manual'}`;
+  let made = CONVERSION_RULES.get(key);
+  if (!made) CONVERSION_RULES.set(key, (made = Object.freeze(conversionRule(id, conversion !== 'unsafe'))));
+  return made;
+}
+
+/**
+ * The entries made for pass records, made once per id and kind: the reports
+ * ask for a finding's rule several times each (tens of thousands of findings
+ * on a large repository).
+ */
+const CONVERSION_RULES = new Map<string, Rule>();
+
+function conversionRule(id: string, manual: boolean): Rule {
   return {
     id,
     category: 'conversion',

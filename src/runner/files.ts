@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { converterFor } from '../kinds';
 import { otherKinds } from '../analysis/analyze-file';
+import { errorText } from './error-text';
 
 export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -114,12 +115,4 @@ export function writeFileAtomic(target: string, data: Uint8Array | string, mode:
 export function isWithin(inner: string, outer: string): boolean {
   const rel = path.relative(outer, inner);
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
-}
-
-export function errorText(e: unknown): string {
-  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    const err = e as NodeJS.ErrnoException;
-    return `${err.code}${err.syscall ? ` (${err.syscall})` : ''}`;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

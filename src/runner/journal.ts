@@ -14,7 +14,8 @@
  * skipped, failed.
  */
 import * as fs from 'node:fs';
-import { csvChunks, csvField, FILES_HEADER } from './reports';
+import { FILES_HEADER } from './reports';
+import { csvChunks, csvField } from '../report/csv-chunks';
 import { comparePaths } from './files';
 import type { RootedWriter } from './safe-fs';
 

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { errorText } from './files';
+import { errorText } from './error-text';
 
 export const LOCK_NAME = '.ascendify.lock';
 

@@ -13,7 +13,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorText, isPythonSource, isWithin, walkTree, type TreeEntry } from './files';
+import { isPythonSource, isWithin, walkTree, type TreeEntry } from './files';
+import { errorText } from './error-text';
 import { DEFAULT_MIN_PARALLEL_BYTES, EarlyWorkers } from './pool';
 import { UsageError } from './passes';
 import { LOCK_NAME, liveLockHolder } from './lock';

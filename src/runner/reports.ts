@@ -7,7 +7,8 @@
 import type { RunResult } from './run';
 import { UNPARSED_REGION_RULE } from '../core/pipeline';
 import type { RootedWriter, WriteContent } from './safe-fs';
-import { CHUNK_CHARS, jsonFileChunks } from '../report/json-chunks';
+import { jsonFileChunks } from '../report/json-chunks';
+import { chunksText, csvChunks, type CsvRow } from '../report/csv-chunks';
 
 export const REPORT_DIR_NAME = 'ascendify-report';
 
@@ -15,37 +16,6 @@ export const REPORT_DIR_NAME = 'ascendify-report';
 export const CHANGE_LIST_HEADER = ['File', 'Start Line', 'End Line', 'Operation Type', 'Message'];
 export const MANUAL_HEADER = ['File', 'Start Line', 'End Line', 'Level', 'Rule', 'Message', 'Hint'];
 export const FILES_HEADER = ['File', 'Status', 'Reason'];
-
-/**
- * One CSV field: quoted when needed (RFC 4180); a value starting with = + - @
- * gets a leading space, as GPU2Ascend does, so spreadsheets do not run it.
- */
-export function csvField(value: string | number): string {
-  if (typeof value === 'number') return String(value); // never guarded, never quoted
-  let s = value;
-  if (/^[=+\-@\t\r]/.test(s)) s = ' ' + s;
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export type CsvRow = readonly (string | number)[];
-
-/** A CSV file in pieces of about CHUNK_CHARS characters (whole lines), rows read as they are needed. */
-export function* csvChunks(header: CsvRow, rows: Iterable<CsvRow>): Generator<string, void, undefined> {
-  let piece = header.map(csvField).join(',') + '\n';
-  for (const row of rows) {
-    piece += row.map(csvField).join(',') + '\n';
-    if (piece.length >= CHUNK_CHARS) {
-      yield piece;
-      piece = '';
-    }
-  }
-  if (piece) yield piece;
-}
-
-/** The text of report content made in pieces. */
-export function chunksText(content: string | Iterable<string>): string {
-  return typeof content === 'string' ? content : [...content].join('');
-}
 
 function* changeRows(run: RunResult): Generator<CsvRow> {
   for (const c of run.changes) yield [c.file, c.startLine, c.endLine, c.operation, c.message];

@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorText } from './files';
+import { errorText } from './error-text';
 
 export class WriteError extends Error {
   constructor(

@@ -16,7 +16,7 @@ import * as vm from 'node:vm';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parsedChars, treesFreedOnRequest } from '../python/parser';
 import { convertFile, engineReads, failedResult, type EngineOptions, type FileResult } from './convert-file';
-import { errorText } from './files';
+import { errorText } from './error-text';
 import { scanProjectFile, type FileScan, type IndexedFile, type ProjectFacts } from './project-index';
 
 /**
