@@ -186,15 +186,22 @@ export function planRun(req: RunRequest): Plan {
   }
   const skip = (req.skipDirs ?? []).map((d) => path.resolve(d));
   if (reportDir && isWithin(reportDir, src)) skip.push(reportDir);
-  // workers start loading the engine while this thread walks (on two cores the walk leaves one free)
+  // workers start loading the engine while this thread walks (on two cores the walk leaves one free), then
+  // scan the Python files the walk finds for the project index (the pool scans only what they have not)
   let early: EarlyWorkers | undefined;
   let pythonBytes = 0;
+  const found: TreeEntry[] = []; // Python files found before the workers start
   const jobs = req.jobs ?? 1;
   const { entries: all, problems } = walkTree(src, (e) => {
-    if (early || jobs <= 1 || e.kind !== 'file' || !isPythonSource(e.rel)) return;
+    if (jobs <= 1 || e.kind !== 'file' || !isPythonSource(e.rel)) return;
+    if (early) return early.prescan(e);
     pythonBytes += e.size;
-    if (pythonBytes >= DEFAULT_MIN_PARALLEL_BYTES) early = new EarlyWorkers(req.engine, jobs);
+    found.push(e);
+    if (pythonBytes < DEFAULT_MIN_PARALLEL_BYTES) return;
+    early = new EarlyWorkers(req.engine, jobs);
+    for (const f of found.splice(0)) early.prescan(f);
   });
+  early?.flushPrescans();
   try {
     // a lock of ours at the root (another run's, or one a killed run left) is never copied or converted
     const tempFiles = all.filter((e) => e.kind === 'file' && isTempFile(e.rel)).map((e) => e.abs);

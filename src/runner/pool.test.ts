@@ -276,6 +276,76 @@ describe('the project index (projectFiles)', () => {
     expect(r.results.filter((x) => x.rel !== 'pkg/big.py')).toEqual(reference.results.filter((x) => x.rel !== 'pkg/big.py'));
     expect(r.stats.workers).toBeGreaterThanOrEqual(3);
   });
+
+  describe('scanned during the walk (EarlyWorkers.prescan)', () => {
+    const prescanned = (early: EarlyWorkers, files: readonly FileTask[]) => files.forEach((f) => early.prescan(f));
+
+    it('uses the scans the early workers made, whether they are back or still on their way, and makes the rest', async () => {
+      const list = withIndex();
+      const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+      const reference = await collect({ jobs: 1, projectFiles }, list);
+      const half = projectFiles.filter((_, i) => i % 2 === 0);
+      // on their way: the pool starts while the workers are still loading the engine
+      const onTheWay = new EarlyWorkers(engine, 2);
+      prescanned(onTheWay, half);
+      const a = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, early: onTheWay }, list);
+      // back: the pool starts after every prescan has come
+      const back = new EarlyWorkers(engine, 2);
+      prescanned(back, half);
+      await back.prescans().settled;
+      const b = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, early: back }, list);
+      for (const r of [a, b]) {
+        expect(r.stats).toMatchObject({ mode: 'workers', workers: 2, prescanned: half.length });
+        expect(r.results).toEqual(reference.results);
+      }
+    });
+
+    it('does not use a prescan of a file the run leaves out, nor one made where the file was elsewhere or of another size', async () => {
+      const list = withIndex();
+      const projectFiles = list.filter((t) => t.rel !== 'gone.py' && t.rel !== 'idx/helpers.py');
+      const reference = await collect({ jobs: 1, projectFiles }, list);
+      const model = projectFiles.find((t) => t.rel === 'idx/model.py')!;
+      const run = projectFiles.find((t) => t.rel === 'idx/run.py')!;
+      const early = new EarlyWorkers(engine, 2);
+      prescanned(early, [
+        list.find((t) => t.rel === 'idx/helpers.py')!, // left out of the index: would make star.py's import known
+        { ...model, abs: path.join(tmp, 'plain.py') }, // model.py's path, another file's content: would lose run.py's import of it
+        { ...run, size: run.size + 1 },
+        list.find((t) => t.rel === 'train.py')!, // the one used
+      ]);
+      await early.prescans().settled;
+      const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, early }, list);
+      expect(r.stats.prescanned).toBe(1);
+      expect(r.results).toEqual(reference.results);
+    });
+
+    it('scans here the files whose prescan was lost with a worker that died', async () => {
+      const list = withIndex();
+      const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+      // every worker dies on its first read of idx/helpers.py: in a prescan, in the pool's scan or when converting it
+      const script = path.join(tmp, 'prescan-crashing-worker.js');
+      fs.writeFileSync(
+        script,
+        [
+          "const fs = require('node:fs');",
+          'const read = fs.readFileSync;',
+          "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('idx/helpers.py')) process.exit(5); return read.call(this, p, ...rest); };",
+          `require(${JSON.stringify(workerScriptPath())});`,
+        ].join('\n'),
+      );
+      const reference = await collect({ jobs: 1, projectFiles }, list);
+      const early = new EarlyWorkers(engine, 2, script);
+      // in batches of 64 files sent to the two workers in turn: the one that gets the batch with idx/helpers.py dies, the other's come back
+      prescanned(early, projectFiles);
+      const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script, projectFiles, early }, list);
+      expect(projectFiles.length).toBeGreaterThan(64);
+      expect(r.stats.prescanned).toBeGreaterThan(0);
+      expect(r.stats.prescanned).toBeLessThan(projectFiles.length);
+      expect(r.results.find((x) => x.rel === 'idx/helpers.py')!.reason).toMatch(/^internal error: conversion worker stopped \(worker exited with code 5\)/);
+      // the index has helpers.py (scanned on this thread): star.py is left alone as in-process
+      expect(r.results.filter((x) => x.rel !== 'idx/helpers.py')).toEqual(reference.results.filter((x) => x.rel !== 'idx/helpers.py'));
+    });
+  });
 });
 
 describe('EarlyWorkers', () => {

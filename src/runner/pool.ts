@@ -21,7 +21,10 @@
  *   the other files), the scans are resolved on the caller's thread, the index
  *   is posted to every worker, and only then does converting start.
  * - Started early (`EarlyWorkers`): the runner starts the workers during its
- *   walk of the source, so that loading the engine overlaps the walk.
+ *   walk of the source, so that loading the engine overlaps the walk, and
+ *   hands them the Python files the walk finds to scan for the project index
+ *   (`prescan`), so that the scanning overlaps the walk too; the pool then
+ *   scans only what they have not.
  * - Memory: native tree-sitter trees are freed by finalizers that run only when
  *   the event loop turns. A worker returns to its loop after every batch; the
  *   in-process path yields every few milliseconds for the same reason (a
@@ -110,6 +113,8 @@ export interface PoolStats {
   indexMs?: number;
   /** With `indexFree`: files handed to a worker before the project index was ready. */
   beforeIndex?: number;
+  /** With `projectFiles` and early workers: files whose index scan was made during the walk (EarlyWorkers.prescan). */
+  prescanned?: number;
 }
 
 /** Called on the main thread for each file, as soon as its result is known, with the task it came from. */
@@ -227,6 +232,15 @@ export class EarlyWorkers {
   private readonly waiting: Worker[] = [];
   /** Each waiting worker's listener that drops it when it ends before it is taken. */
   private readonly drops = new Map<Worker, () => void>();
+  /** Index scans made during the walk, by prescanKey (null: a file the index leaves out). */
+  private readonly prescanned = new Map<string, FileScan | null>();
+  /** Prescan messages not answered yet (negative ids: the pool's own scans count up from 0). */
+  private readonly prescanning = new Map<number, { worker: Worker; files: IndexedFile[] }>();
+  private prescanBatch: IndexedFile[] = [];
+  private prescanBytes = 0;
+  private prescanIds = 0;
+  private prescanTurn = 0;
+  private whenPrescanned: (() => void)[] = [];
 
   constructor(
     readonly engine: EngineOptions,
@@ -238,7 +252,6 @@ export class EarlyWorkers {
     if (!fs.existsSync(this.script)) return; // the pool reports it
     for (let i = 0; i < count; i++) {
       const worker = startWorker(this.script, engine);
-      worker.unref();
       const drop = () => {
         const at = this.waiting.indexOf(worker);
         if (at >= 0) this.waiting.splice(at, 1);
@@ -247,7 +260,71 @@ export class EarlyWorkers {
       worker.on('exit', drop);
       this.drops.set(worker, drop);
       this.waiting.push(worker);
+      // kept when the pool takes the worker: its prescans may still be on their way (the pool ignores negative ids)
+      worker.on('message', (msg: FromWorkerMessage) => {
+        if ('scan' in msg && msg.scan < 0) this.onPrescan(msg);
+      });
+      worker.on('exit', () => this.lostPrescans(worker));
+      worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     }
+  }
+
+  /**
+   * Scan `file` for the project index on a waiting worker, in batches, while
+   * the walk goes on (the same scan the pool would make: a pure function of
+   * the file, its path and the engine options). The pool uses the scans of
+   * its project files and scans the rest itself; a prescan of a file the run
+   * then leaves out is not used.
+   */
+  prescan(file: IndexedFile): void {
+    if (this.waiting.length === 0) return;
+    this.prescanBatch.push({ rel: file.rel, abs: file.abs, size: file.size });
+    this.prescanBytes += file.size;
+    if (this.prescanBatch.length >= PRESCAN_FILES || this.prescanBytes >= PRESCAN_BYTES) this.flushPrescans();
+  }
+
+  /** Send the prescan batch being filled (the walk is over). */
+  flushPrescans(): void {
+    if (this.prescanBatch.length === 0 || this.waiting.length === 0) return;
+    const worker = this.waiting[this.prescanTurn++ % this.waiting.length];
+    const id = -++this.prescanIds;
+    const files = this.prescanBatch;
+    this.prescanBatch = [];
+    this.prescanBytes = 0;
+    this.prescanning.set(id, { worker, files });
+    worker.postMessage({ scan: id, files } satisfies ScanMessage);
+  }
+
+  /**
+   * The prescans, for the pool: `done` holds those answered (and fills as the
+   * rest arrive), `pending` the keys still on their way, and `settled`
+   * resolves once none is (answered, or lost with a worker that ended: those
+   * keys then have no entry in `done`).
+   */
+  prescans(): { done: ReadonlyMap<string, FileScan | null>; pending: ReadonlySet<string>; settled: Promise<void> } {
+    this.flushPrescans();
+    const pending = new Set<string>();
+    for (const { files } of this.prescanning.values()) for (const f of files) pending.add(prescanKey(f));
+    const settled = new Promise<void>((resolve) => (this.prescanning.size === 0 ? resolve() : this.whenPrescanned.push(resolve)));
+    return { done: this.prescanned, pending, settled };
+  }
+
+  private onPrescan(msg: ScanResultMessage): void {
+    const sent = this.prescanning.get(msg.scan);
+    if (!sent) return;
+    this.prescanning.delete(msg.scan);
+    sent.files.forEach((f, i) => this.prescanned.set(prescanKey(f), msg.scans[i] ?? null));
+    this.settleIfDone();
+  }
+
+  private lostPrescans(worker: Worker): void {
+    for (const [id, sent] of this.prescanning) if (sent.worker === worker) this.prescanning.delete(id);
+    this.settleIfDone();
+  }
+
+  private settleIfDone(): void {
+    if (this.prescanning.size > 0) return;
+    for (const resolve of this.whenPrescanned.splice(0)) resolve();
   }
 
   /** Workers started and neither taken nor released. */
@@ -275,6 +352,15 @@ export class EarlyWorkers {
       worker.postMessage(msg);
     }
   }
+}
+
+/** A prescan batch is sent at this many files or bytes (a scan reads a file and runs a few regular expressions: ~0.1 ms a file). */
+const PRESCAN_FILES = 64;
+const PRESCAN_BYTES = 256 * 1024;
+
+/** What identifies a scan: the file's path in the run, where it was read, and its size from the walk. */
+function prescanKey(f: IndexedFile): string {
+  return `${f.rel}\u0000${f.abs}\u0000${f.size}`;
 }
 
 function startWorker(script: string, engine: EngineOptions): Worker {
@@ -323,8 +409,8 @@ interface Slot<T extends FileTask> {
   worker: Worker;
   /** Batches sent and not answered, by batch number. */
   pending: Map<number, T[]>;
-  /** Scan chunks of the project index sent and not answered, by number: their [from, to) in projectFiles. */
-  scans: Map<number, [number, number]>;
+  /** Scan chunks of the project index sent and not answered, by number: their indices in projectFiles. */
+  scans: Map<number, number[]>;
   pendingBytes: number;
   /** Asked to close, or died: its exit is expected, its results are not. */
   stopping: boolean;
@@ -359,6 +445,8 @@ class WorkerPool<T extends FileTask> {
   /** The project index's scan (scanPlan): chunks not yet sent, the scans back, files left. */
   private index?: ReturnType<typeof scanPlan>;
   private scanCount = 0;
+  /** The early workers' scans made during the walk (EarlyWorkers.prescans). */
+  private readonly prescans?: ReturnType<EarlyWorkers['prescans']>;
 
   constructor(
     private readonly tasks: readonly T[],
@@ -372,7 +460,10 @@ class WorkerPool<T extends FileTask> {
     this.batchFiles = Math.max(1, opts.batchFiles ?? DEFAULT_BATCH_FILES);
     this.script = opts.workerScript ?? workerScriptPath();
     this.engine = opts.engine;
-    if (opts.projectFiles) this.index = scanPlan(opts.projectFiles, Math.min(jobs, tasks.length));
+    if (opts.projectFiles) {
+      this.prescans = opts.early?.prescans();
+      this.index = scanPlan(opts.projectFiles, Math.min(jobs, tasks.length), this.prescans);
+    }
     allowGc(); // before any worker starts: V8 flags are process-wide
     lessJitWork();
     if (!fs.existsSync(this.script)) {
@@ -388,6 +479,7 @@ class WorkerPool<T extends FileTask> {
       const n = Math.min(this.jobs, this.tasks.length);
       for (let i = 0; i < n; i++) this.slots.push(this.spawn());
       if (this.index) {
+        if (this.index.awaiting.length > 0) void this.prescans!.settled.then(() => this.onPrescansSettled());
         for (const s of this.slots) this.feedScans(s);
         this.indexIfScanned();
         for (const s of this.slots) this.feedWhileIndexing(s); // fewer chunks than workers: some have none
@@ -406,13 +498,31 @@ class WorkerPool<T extends FileTask> {
   private feedScans(slot: Slot<T>): void {
     const index = this.index!;
     while (!this.finished && !this.opts.signal?.aborted && slot.scans.size < 2 && index.chunks.length > 0) {
-      const [from, to] = index.chunks.shift()!;
+      const chunk = index.chunks.shift()!;
       const id = this.scanCount++;
-      slot.scans.set(id, [from, to]);
+      slot.scans.set(id, chunk);
       // only what a scan reads: the runner's tasks carry their whole walk entry
-      const msg: ScanMessage = { scan: id, files: index.files.slice(from, to).map((f) => ({ rel: f.rel, abs: f.abs, size: f.size })) };
+      const msg: ScanMessage = { scan: id, files: chunk.map((i) => ({ rel: index.files[i].rel, abs: index.files[i].abs, size: index.files[i].size })) };
       slot.worker.postMessage(msg);
     }
+  }
+
+  /** The walk's prescans still on their way have come (or were lost with a worker: those files are scanned here). */
+  private onPrescansSettled(): void {
+    const index = this.index!;
+    if (this.finished || index.awaiting.length === 0) return;
+    const reads = engineReads(this.engine);
+    const awaiting = index.awaiting.splice(0);
+    const scans = awaiting.map((i) => {
+      const scan = this.prescans!.done.get(prescanKey(index.files[i]));
+      if (scan === undefined) return scanProjectFile(index.files[i], this.engine.maxFileSize, reads);
+      index.prescanned++;
+      return scan;
+    });
+    this.storeScans(awaiting, scans);
+    this.indexIfScanned();
+    for (const s of this.slots) this.feedWhileIndexing(s);
+    this.checkDone();
   }
 
   /** Every file scanned: resolve the index here, give it to the workers, and start converting. */
@@ -514,20 +624,20 @@ class WorkerPool<T extends FileTask> {
 
   private onScan(slot: Slot<T>, msg: ScanResultMessage): void {
     if (this.finished) return;
-    const range = slot.scans.get(msg.scan);
-    if (!range) return;
+    const chunk = slot.scans.get(msg.scan);
+    if (!chunk) return;
     slot.scans.delete(msg.scan);
-    this.storeScans(range, msg.scans);
+    this.storeScans(chunk, msg.scans);
     this.feedScans(slot);
     this.indexIfScanned();
     this.feedWhileIndexing(slot);
     this.checkDone();
   }
 
-  private storeScans([from, to]: [number, number], scans: (FileScan | null)[]): void {
+  private storeScans(chunk: readonly number[], scans: (FileScan | null)[]): void {
     const index = this.index!;
-    for (let i = from; i < to; i++) index.scans[i] = scans[i - from] ?? null;
-    index.left -= to - from;
+    chunk.forEach((i, k) => (index.scans[i] = scans[k] ?? null));
+    index.left -= chunk.length;
   }
 
   private deliver(batch: T[], results: FileResult[]): void {
@@ -562,8 +672,8 @@ class WorkerPool<T extends FileTask> {
     const index = this.index;
     if (index) {
       const reads = engineReads(this.engine);
-      for (const range of slot.scans.values()) {
-        this.storeScans(range, index.files.slice(range[0], range[1]).map((f) => scanProjectFile(f, this.engine.maxFileSize, reads)));
+      for (const chunk of slot.scans.values()) {
+        this.storeScans(chunk, chunk.map((i) => scanProjectFile(index.files[i], this.engine.maxFileSize, reads)));
       }
       slot.scans.clear();
     }
@@ -593,8 +703,9 @@ class WorkerPool<T extends FileTask> {
     this.finished = true;
     const indexMs = this.index?.ms;
     const beforeIndex = this.opts.indexFree ? { beforeIndex: this.handedEarly.size } : {};
+    const prescanned = this.index && this.prescans ? { prescanned: this.index.prescanned } : {};
     void this.stopAll().then(() =>
-      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount, ...(indexMs !== undefined ? { indexMs } : {}), ...beforeIndex }),
+      this.settle.resolve({ mode: 'workers', workers: this.started, files: this.tasks.length, batches: this.batchCount, ...(indexMs !== undefined ? { indexMs } : {}), ...beforeIndex, ...prescanned }),
     );
   }
 
@@ -620,26 +731,47 @@ class WorkerPool<T extends FileTask> {
 }
 
 /**
- * The project index's scan in chunks: about eight per worker (by bytes, in the
- * files' order), so that the workers share it evenly and the main thread, busy
- * copying other files, hands out the next chunk long before one runs dry.
+ * The project index's scan: each file's scan was made during the walk
+ * (`prescans.done`), is on its way from then (`awaiting`), or is made by the
+ * pool in chunks: about eight per worker (by bytes, in the files' order, at
+ * least 64 KiB each), so that the workers share it evenly and the main
+ * thread, busy copying other files, hands out the next chunk long before one
+ * runs dry.
  */
-function scanPlan(files: readonly IndexedFile[], workers: number) {
-  const total = files.reduce((n, f) => n + f.size, 0);
+function scanPlan(files: readonly IndexedFile[], workers: number, prescans?: ReturnType<EarlyWorkers['prescans']>) {
+  const scans = new Array<FileScan | null>(files.length).fill(null);
+  const awaiting: number[] = [];
+  const toScan: number[] = [];
+  let prescanned = 0;
+  files.forEach((f, i) => {
+    const key = prescans ? prescanKey(f) : '';
+    const scan = prescans?.done.get(key);
+    if (scan !== undefined) {
+      scans[i] = scan;
+      prescanned++;
+    } else if (prescans?.pending.has(key)) awaiting.push(i);
+    else toScan.push(i);
+  });
+  const total = toScan.reduce((n, i) => n + files[i].size, 0);
   const target = Math.max(64 * 1024, Math.ceil(total / (workers * 8)));
-  const chunks: [number, number][] = [];
-  for (let from = 0; from < files.length; ) {
-    let to = from;
+  const chunks: number[][] = [];
+  for (let k = 0; k < toScan.length; ) {
+    const chunk: number[] = [];
     let bytes = 0;
-    while (to < files.length && (to === from || bytes + files[to].size <= target)) bytes += files[to++].size;
-    chunks.push([from, to]);
-    from = to;
+    while (k < toScan.length && (chunk.length === 0 || bytes + files[toScan[k]].size <= target)) {
+      bytes += files[toScan[k]].size;
+      chunk.push(toScan[k++]);
+    }
+    chunks.push(chunk);
   }
   return {
     files,
     chunks,
-    scans: new Array<FileScan | null>(files.length).fill(null),
-    left: files.length,
+    scans,
+    awaiting,
+    /** Files whose scan the walk made (PoolStats.prescanned); the awaited ones are counted as they come. */
+    prescanned,
+    left: files.length - prescanned,
     started: performance.now(),
     ms: undefined as number | undefined,
   };
