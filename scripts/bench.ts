@@ -83,6 +83,8 @@ interface Measurement {
   rssKiB: (number | undefined)[];
   /** CPU time (user + system, all threads) per repetition, ms, where measured. */
   cpuMs?: number[];
+  /** Of which system (kernel) time, ms. */
+  sysMs?: number[];
   /** Lines and bytes the measurement processed (for rates). */
   lines: number;
   bytes: number;
@@ -116,7 +118,7 @@ function freshOutput(label: string): string {
 }
 
 /** Run the CLI in a fresh process; wall time (process start included) and peak RSS. */
-function timeCli(args: string[], stdoutFile?: string): { ms: number; rssKiB?: number; cpuMs?: number; code: number | null } {
+function timeCli(args: string[], stdoutFile?: string): { ms: number; rssKiB?: number; cpuMs?: number; sysMs?: number; code: number | null } {
   const rssFile = path.join(tmp, 'rss');
   fs.rmSync(rssFile, { force: true });
   const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
@@ -133,8 +135,8 @@ function timeCli(args: string[], stdoutFile?: string): { ms: number; rssKiB?: nu
   if (r.status === null || r.status > 2) {
     throw new Error(`ascendify ${args.join(' ')} exited with ${r.status ?? r.signal}:\n${r.stderr.toString()}`);
   }
-  const [rss, cpuUs] = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').split(' ').map(Number) : [];
-  return { ms, rssKiB: rss, cpuMs: cpuUs === undefined ? undefined : cpuUs / 1000, code: r.status };
+  const [rss, cpuUs, sysUs] = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').split(' ').map(Number) : [];
+  return { ms, rssKiB: rss, cpuMs: cpuUs === undefined ? undefined : cpuUs / 1000, sysMs: sysUs === undefined ? undefined : sysUs / 1000, code: r.status };
 }
 
 function runChild<T>(script: string, args: string[]): T {
@@ -287,6 +289,10 @@ async function main(): Promise<void> {
       const t = timeCli(['convert', large.dir, '-o', freshOutput('out'), '--force', '-q', ...c.extra]);
       c.m.ms.push(t.ms);
       c.m.rssKiB.push(t.rssKiB);
+      if (t.cpuMs !== undefined && t.sysMs !== undefined) {
+        (c.m.cpuMs ??= []).push(t.cpuMs);
+        (c.m.sysMs ??= []).push(t.sysMs);
+      }
     }
     const d = timeCli(['diff', large.dir, '-q'], path.join(tmp, 'patch.diff'));
     diffM.ms.push(d.ms);
@@ -374,6 +380,14 @@ async function main(): Promise<void> {
   for (const p of parts) {
     const n = p.engineNMs === undefined ? '' : `; engine, default jobs ${fmtMs(p.engineNMs)}: ${(p.engineNMs / p.floorMs).toFixed(1)} x`;
     log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (one repetition; its floor: the mean of one run before and one after)`);
+  }
+  // the kernel's share: creating the output's files and folders (on ext4 without a journal it grows with the
+  // inodes deleted in the last minutes; docs/performance.md, "Engine speed, eighth round")
+  for (const c of convertRuns) {
+    if (!c.m.cpuMs?.length || !c.m.sysMs?.length) continue;
+    const cpu = median(c.m.cpuMs);
+    const sys = median(c.m.sysMs);
+    log(`CPU          ${c.m.name}: ${fmtMs(cpu)} of CPU, of which system ${fmtMs(sys)} (${((sys * 100) / cpu).toFixed(0)} %; median of ${c.m.cpuMs.length})`);
   }
   if (startup.length) log(`pool start   ${cores} workers ready and through a first tiny file: ${fmtMs(median(startup))} (median of ${startup.length})`);
   log(`floor RSS    ${fmtMB(Math.max(...floors.map((f) => f.maxRssKiB)))} (the floor processes)`);
