@@ -10,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE, type EngineOptions, type FileResult } from './convert-file';
 import { selectPassIds } from './passes';
-import { convertFiles, defaultJobs, dispatchOrder, EarlyWorkers, resolveJobs, workerScriptPath, type FileTask, type PoolOptions } from './pool';
+import { EarlyWorkers } from './early-workers';
+import { convertFiles, defaultJobs, dispatchOrder, resolveJobs, type FileTask, type PoolOptions } from './pool';
+import { workerScriptPath } from './worker-start';
 import { buildProjectIndex } from './project-index';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -360,7 +362,8 @@ describe('EarlyWorkers', () => {
   it('are not taken for other engine options, nor by an in-process run; released, they let the process end', () => {
     // in a process of its own: a worker left waiting would keep it alive (spawnSync would time out)
     const code = [
-      `const { EarlyWorkers, convertFiles } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'pool.js'))});`,
+      `const { EarlyWorkers } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'early-workers.js'))});`,
+      `const { convertFiles } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'pool.js'))});`,
       `const engine = ${JSON.stringify(engine)};`,
       'const early = new EarlyWorkers(engine, 2);',
       'setTimeout(async () => {',
@@ -378,7 +381,7 @@ describe('EarlyWorkers', () => {
 
   it('left waiting (never taken nor released) do not keep the process alive', () => {
     const code = [
-      `const { EarlyWorkers } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'pool.js'))});`,
+      `const { EarlyWorkers } = require(${JSON.stringify(path.join(ROOT, 'dist', 'src', 'runner', 'early-workers.js'))});`,
       `new EarlyWorkers(${JSON.stringify(engine)}, 2);`,
       'setTimeout(() => process.stdout.write("done"), 1500);', // long enough for them to have loaded the engine
     ].join('\n');

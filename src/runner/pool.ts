@@ -20,7 +20,7 @@
  *   chunks while the caller's thread is free for other work (the runner copies
  *   the other files), the scans are resolved on the caller's thread, the index
  *   is posted to every worker, and only then does converting start.
- * - Started early (`EarlyWorkers`): the runner starts the workers during its
+ * - Started early (`EarlyWorkers`, src/runner/early-workers.ts): the runner starts the workers during its
  *   walk of the source, so that loading the engine overlaps the walk, and
  *   hands them the Python files the walk finds to scan for the project index
  *   (`prescan`), so that the scanning overlaps the walk too; the pool then
@@ -33,10 +33,9 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { engineReads, failedResult, type EngineOptions, type FileResult } from './convert-file';
+import { prescanKey, type EarlyWorkers, type Prescans } from './early-workers';
 import { buildProjectIndex, resolveProjectIndex, scanProjectFile, type FileScan, type IndexedFile } from './project-index';
 import {
   allowGc,
@@ -45,12 +44,12 @@ import {
   type BatchMessage,
   type CloseMessage,
   type FromWorkerMessage,
-  type PoolWorkerData,
   type ProjectMessage,
   type ResultMessage,
   type ScanMessage,
   type ScanResultMessage,
 } from './worker';
+import { lessJitWork, startWorker, workerScriptPath } from './worker-start';
 
 export interface FileTask {
   /** POSIX path relative to the repository root (what results and reports name). */
@@ -157,27 +156,6 @@ const MAX_WORKER_RESTARTS = 4;
  */
 const CLOSE_TIMEOUT_MS = 30_000;
 
-/**
- * Turn off TurboFan's inlining for this process before the workers start
- * (V8 flags are process-wide and read when a function is optimised). Each
- * worker is an isolate of its own that optimises the engine's hot functions
- * again, on V8's shared background threads: with inlining, those compiles
- * took ~5 s of CPU per isolate on the bench corpus's training part (419
- * TurboFan compiles, `convertSource` alone 0.1-0.23 s each), so two workers
- * kept the two cores' background threads busy ~9 s beside them. Without
- * inlining the background threads do ~40 % less, the optimised code is no
- * slower here, and two workers finish 4-15 % sooner (docs/performance.md,
- * "Engine speed, fifth round"). A process that embeds the pool gets the flag
- * too; the in-process path (`--jobs 1`) does not set it.
- */
-export function lessJitWork(): void {
-  try {
-    v8.setFlagsFromString('--no-turbo-inlining');
-  } catch {
-    // the default then: slower on two cores, same results
-  }
-}
-
 /** Default `--jobs`: the number of cores available to this process. */
 export function defaultJobs(): number {
   const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -215,168 +193,6 @@ export async function convertFiles<T extends FileTask>(tasks: readonly T[], opts
   }
 }
 
-/**
- * Pool workers started before the pool, while the caller still walks the
- * source: a worker takes ~0.3 s of CPU to load the engine, which the walk
- * (one thread) leaves a core free for. The pool then takes them
- * (PoolOptions.early) instead of starting its own.
- *
- * Until taken they wait for a message and do not keep the process alive;
- * `release()` (or a pool that runs in-process, or needs fewer) asks the rest
- * to close and lets the process wait for them, so that no worker is ever
- * terminated while it may be inside tree-sitter (see CLOSE_TIMEOUT_MS).
- * Whoever starts them must see that `release()` is called on every path
- * that does not reach the pool.
- */
-export class EarlyWorkers {
-  private readonly waiting: Worker[] = [];
-  /** Each waiting worker's listener that drops it when it ends before it is taken. */
-  private readonly drops = new Map<Worker, () => void>();
-  /** Index scans made during the walk, by prescanKey (null: a file the index leaves out). */
-  private readonly prescanned = new Map<string, FileScan | null>();
-  /** Prescan messages not answered yet (negative ids: the pool's own scans count up from 0). */
-  private readonly prescanning = new Map<number, { worker: Worker; files: IndexedFile[] }>();
-  private prescanBatch: IndexedFile[] = [];
-  private prescanBytes = 0;
-  private prescanIds = 0;
-  private prescanTurn = 0;
-  private whenPrescanned: (() => void)[] = [];
-
-  constructor(
-    readonly engine: EngineOptions,
-    count: number,
-    private readonly script = workerScriptPath(),
-  ) {
-    allowGc(); // before any worker starts: V8 flags are process-wide
-    lessJitWork();
-    if (!fs.existsSync(this.script)) return; // the pool reports it
-    for (let i = 0; i < count; i++) {
-      const worker = startWorker(this.script, engine);
-      const drop = () => {
-        const at = this.waiting.indexOf(worker);
-        if (at >= 0) this.waiting.splice(at, 1);
-      };
-      worker.on('error', drop); // a worker that could not start: the pool starts another
-      worker.on('exit', drop);
-      this.drops.set(worker, drop);
-      this.waiting.push(worker);
-      // kept when the pool takes the worker: its prescans may still be on their way (the pool ignores negative ids)
-      worker.on('message', (msg: FromWorkerMessage) => {
-        if ('scan' in msg && msg.scan < 0) this.onPrescan(msg);
-      });
-      worker.on('exit', () => this.lostPrescans(worker));
-      worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
-    }
-  }
-
-  /**
-   * Scan `file` for the project index on a waiting worker, in batches, while
-   * the walk goes on (the same scan the pool would make: a pure function of
-   * the file, its path and the engine options). The pool uses the scans of
-   * its project files and scans the rest itself; a prescan of a file the run
-   * then leaves out is not used.
-   */
-  prescan(file: IndexedFile): void {
-    if (this.waiting.length === 0) return;
-    this.prescanBatch.push({ rel: file.rel, abs: file.abs, size: file.size });
-    this.prescanBytes += file.size;
-    if (this.prescanBatch.length >= PRESCAN_FILES || this.prescanBytes >= PRESCAN_BYTES) this.flushPrescans();
-  }
-
-  /** Send the prescan batch being filled (the walk is over). */
-  flushPrescans(): void {
-    if (this.prescanBatch.length === 0 || this.waiting.length === 0) return;
-    const worker = this.waiting[this.prescanTurn++ % this.waiting.length];
-    const id = -++this.prescanIds;
-    const files = this.prescanBatch;
-    this.prescanBatch = [];
-    this.prescanBytes = 0;
-    this.prescanning.set(id, { worker, files });
-    worker.postMessage({ scan: id, files } satisfies ScanMessage);
-  }
-
-  /**
-   * The prescans, for the pool: `done` holds those answered (and fills as the
-   * rest arrive), `pending` the keys still on their way, and `settled`
-   * resolves once none is (answered, or lost with a worker that ended: those
-   * keys then have no entry in `done`).
-   */
-  prescans(): { done: ReadonlyMap<string, FileScan | null>; pending: ReadonlySet<string>; settled: Promise<void> } {
-    this.flushPrescans();
-    const pending = new Set<string>();
-    for (const { files } of this.prescanning.values()) for (const f of files) pending.add(prescanKey(f));
-    const settled = new Promise<void>((resolve) => (this.prescanning.size === 0 ? resolve() : this.whenPrescanned.push(resolve)));
-    return { done: this.prescanned, pending, settled };
-  }
-
-  private onPrescan(msg: ScanResultMessage): void {
-    const sent = this.prescanning.get(msg.scan);
-    if (!sent) return;
-    this.prescanning.delete(msg.scan);
-    sent.files.forEach((f, i) => this.prescanned.set(prescanKey(f), msg.scans[i] ?? null));
-    this.settleIfDone();
-  }
-
-  private lostPrescans(worker: Worker): void {
-    for (const [id, sent] of this.prescanning) if (sent.worker === worker) this.prescanning.delete(id);
-    this.settleIfDone();
-  }
-
-  private settleIfDone(): void {
-    if (this.prescanning.size > 0) return;
-    for (const resolve of this.whenPrescanned.splice(0)) resolve();
-  }
-
-  /** Workers started and neither taken nor released. */
-  get waitingCount(): number {
-    return this.waiting.length;
-  }
-
-  /** A waiting worker started with `engine` (the same object), or undefined. */
-  take(engine: EngineOptions, script: string): Worker | undefined {
-    if (engine !== this.engine || script !== this.script) return undefined;
-    const worker = this.waiting.shift();
-    if (!worker) return undefined;
-    const drop = this.drops.get(worker)!;
-    worker.off('error', drop);
-    worker.off('exit', drop);
-    worker.ref();
-    return worker;
-  }
-
-  /** Ask the workers not taken to close; the process waits until they have. */
-  release(): void {
-    for (const worker of this.waiting.splice(0)) {
-      worker.ref();
-      const msg: CloseMessage = { close: true };
-      worker.postMessage(msg);
-    }
-  }
-}
-
-/** A prescan batch is sent at this many files or bytes (a scan reads a file and runs a few regular expressions: ~0.1 ms a file). */
-const PRESCAN_FILES = 64;
-const PRESCAN_BYTES = 256 * 1024;
-
-/** What identifies a scan: the file's path in the run, where it was read, and its size from the walk. */
-function prescanKey(f: IndexedFile): string {
-  return `${f.rel}\u0000${f.abs}\u0000${f.size}`;
-}
-
-function startWorker(script: string, engine: EngineOptions): Worker {
-  const data: PoolWorkerData = { ascendifyPoolWorker: true, engine };
-  return new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-}
-
-/**
- * The young generation of a worker's V8 heap (V8's default lets it grow to
- * ~48 MB). Capped, the bench corpus with two workers peaks 25-40 MB lower for
- * the same CPU time (engine only, three interleaved runs each: 257 vs 288 MB,
- * 23.6-27.2 s vs 23.5-28.0 s of CPU; docs/performance.md, "The native helper").
- * Only the young generation: old-generation limits end a worker that reaches them.
- */
-export const WORKER_YOUNG_GENERATION_MB = 24;
-
 async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine: EngineOptions, onResult: ResultHandler<T>, signal?: AbortSignal): Promise<void> {
   const turns = eventLoopTurns();
   for (const [i, t] of tasks.entries()) {
@@ -394,15 +210,6 @@ async function convertInProcess<T extends FileTask>(tasks: readonly T[], engine:
 /** Task indices in dispatch order: largest file first, ties in path order (reproducible scheduling). */
 export function dispatchOrder(tasks: readonly FileTask[]): number[] {
   return tasks.map((_, i) => i).sort((a, b) => tasks[b].size - tasks[a].size || (tasks[a].rel < tasks[b].rel ? -1 : tasks[a].rel > tasks[b].rel ? 1 : 0));
-}
-
-/** The worker script: beside this module when compiled, in dist/ when running from TypeScript sources. */
-export function workerScriptPath(): string {
-  if (!__filename.endsWith('.ts')) return path.join(__dirname, 'worker.js');
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'dist', 'src', 'runner', 'worker.js');
-    if (path.dirname(dir) === dir) throw new Error('package root not found above ' + __dirname);
-  }
 }
 
 interface Slot<T extends FileTask> {
@@ -446,7 +253,7 @@ class WorkerPool<T extends FileTask> {
   private index?: ReturnType<typeof scanPlan>;
   private scanCount = 0;
   /** The early workers' scans made during the walk (EarlyWorkers.prescans). */
-  private readonly prescans?: ReturnType<EarlyWorkers['prescans']>;
+  private readonly prescans?: Prescans;
 
   constructor(
     private readonly tasks: readonly T[],
@@ -738,7 +545,7 @@ class WorkerPool<T extends FileTask> {
  * thread, busy copying other files, hands out the next chunk long before one
  * runs dry.
  */
-function scanPlan(files: readonly IndexedFile[], workers: number, prescans?: ReturnType<EarlyWorkers['prescans']>) {
+function scanPlan(files: readonly IndexedFile[], workers: number, prescans?: Prescans) {
   const scans = new Array<FileScan | null>(files.length).fill(null);
   const awaiting: number[] = [];
   const toScan: number[] = [];
