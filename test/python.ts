@@ -95,6 +95,7 @@ export function hasNbformat(): boolean {
 /** Notebooks that Jupyter's own reader and validator reject, with the error (empty when all pass). */
 export function nbformatErrors(files: string[]): { file: string; error: string }[] {
   if (files.length === 0) return [];
+  if (!hasNbformat()) throw new Error("nbformat is not installed: the notebook checks need Debian's python3-nbformat (apt-get install -y python3-nbformat; .ci/run installs it)");
   const r = spawnSync(python(), ['-c', NBFORMAT_CHECK], { input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { file: string; error: string }[];
