@@ -321,6 +321,20 @@ describe('the project index (projectFiles)', () => {
       expect(r.results).toEqual(reference.results);
     });
 
+    it('does not use the prescans of workers started for other engine options', async () => {
+      const list = withIndex();
+      const projectFiles = list.filter((t) => t.rel !== 'gone.py');
+      const reference = await collect({ jobs: 1, projectFiles }, list);
+      // every file over the early workers' size limit: their scans say "left out of the index" (null)
+      const early = new EarlyWorkers({ ...engine, maxFileSize: 1 }, 2);
+      prescanned(early, projectFiles);
+      await early.prescans().settled;
+      const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 2, projectFiles, early }, list);
+      expect(r.stats.prescanned).toBeUndefined();
+      expect(r.results).toEqual(reference.results);
+      early.release();
+    });
+
     it('scans here the files whose prescan was lost with a worker that died', async () => {
       const list = withIndex();
       const projectFiles = list.filter((t) => t.rel !== 'gone.py');

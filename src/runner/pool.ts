@@ -268,7 +268,8 @@ class WorkerPool<T extends FileTask> {
     this.script = opts.workerScript ?? workerScriptPath();
     this.engine = opts.engine;
     if (opts.projectFiles) {
-      this.prescans = opts.early?.prescans();
+      // a scan depends on the engine options (maxFileSize, what reads a star import): only the same options' scans
+      this.prescans = opts.early?.engine === opts.engine ? opts.early.prescans() : undefined;
       this.index = scanPlan(opts.projectFiles, Math.min(jobs, tasks.length), this.prescans);
     }
     allowGc(); // before any worker starts: V8 flags are process-wide
