@@ -107,6 +107,21 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/** The real worker script, except that the worker exits with `code` on its first read of a file whose path ends with `suffix`. */
+function crashingWorker(name: string, suffix: string, code: number): string {
+  const script = path.join(tmp, `${name}.js`);
+  fs.writeFileSync(
+    script,
+    [
+      "const fs = require('node:fs');",
+      'const read = fs.readFileSync;',
+      `fs.readFileSync = function (p, ...rest) { if (String(p).endsWith(${JSON.stringify(suffix)})) process.exit(${code}); return read.call(this, p, ...rest); };`,
+      `require(${JSON.stringify(workerScriptPath())});`,
+    ].join('\n'),
+  );
+  return script;
+}
+
 /** Results by path, outputs as plain byte arrays (workers return Uint8Array, in-process Buffer). */
 async function collect(opts: Omit<PoolOptions, 'engine'>, list = tasks, options: EngineOptions = engine) {
   const seen: string[] = [];
@@ -176,16 +191,7 @@ describe('convertFiles', () => {
     // the real worker, except that it dies while reading one file: the largest, dispatched first, so that
     // work is left for a replacement whatever the timing (with a small file near the end of the queue the
     // other worker had sometimes taken the rest already, and no replacement was needed)
-    const script = path.join(tmp, 'crashing-worker.js');
-    fs.writeFileSync(
-      script,
-      [
-        "const fs = require('node:fs');",
-        'const read = fs.readFileSync;',
-        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('pkg/big.py')) process.exit(3); return read.call(this, p, ...rest); };",
-        `require(${JSON.stringify(workerScriptPath())});`,
-      ].join('\n'),
-    );
+    const script = crashingWorker('crashing-worker', 'pkg/big.py', 3);
     const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script });
     const big = r.results.find((x) => x.rel === 'pkg/big.py')!;
     expect(big.status).toBe('failed');
@@ -261,16 +267,7 @@ describe('the project index (projectFiles)', () => {
     const list = withIndex();
     const projectFiles = list.filter((t) => t.rel !== 'gone.py');
     // dies on its first read of pkg/big.py, which is in the scan: the scans of that chunk are made on the main thread
-    const script = path.join(tmp, 'scan-crashing-worker.js');
-    fs.writeFileSync(
-      script,
-      [
-        "const fs = require('node:fs');",
-        'const read = fs.readFileSync;',
-        "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('pkg/big.py')) process.exit(4); return read.call(this, p, ...rest); };",
-        `require(${JSON.stringify(workerScriptPath())});`,
-      ].join('\n'),
-    );
+    const script = crashingWorker('scan-crashing-worker', 'pkg/big.py', 4);
     const r = await collect({ jobs: 2, minParallelBytes: 0, batchFiles: 1, workerScript: script, projectFiles }, list);
     const reference = await collect({ jobs: 1, projectFiles }, list);
     // pkg/big.py kills every worker that reads it: it fails, the rest is as in-process
@@ -339,16 +336,7 @@ describe('the project index (projectFiles)', () => {
       const list = withIndex();
       const projectFiles = list.filter((t) => t.rel !== 'gone.py');
       // every worker dies on its first read of idx/helpers.py: in a prescan, in the pool's scan or when converting it
-      const script = path.join(tmp, 'prescan-crashing-worker.js');
-      fs.writeFileSync(
-        script,
-        [
-          "const fs = require('node:fs');",
-          'const read = fs.readFileSync;',
-          "fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('idx/helpers.py')) process.exit(5); return read.call(this, p, ...rest); };",
-          `require(${JSON.stringify(workerScriptPath())});`,
-        ].join('\n'),
-      );
+      const script = crashingWorker('prescan-crashing-worker', 'idx/helpers.py', 5);
       const reference = await collect({ jobs: 1, projectFiles }, list);
       const early = new EarlyWorkers(engine, 2, script);
       // in batches of 64 files sent to the two workers in turn: the one that gets the batch with idx/helpers.py dies, the other's come back

@@ -319,15 +319,16 @@ class WorkerPool<T extends FileTask> {
   private onPrescansSettled(): void {
     const index = this.index!;
     if (this.finished || index.awaiting.length === 0) return;
-    const reads = engineReads(this.engine);
-    const awaiting = index.awaiting.splice(0);
-    const scans = awaiting.map((i) => {
+    const lost: number[] = [];
+    for (const i of index.awaiting.splice(0)) {
       const scan = this.prescans!.done.get(prescanKey(index.files[i]));
-      if (scan === undefined) return scanProjectFile(index.files[i], this.engine.maxFileSize, reads);
-      index.prescanned++;
-      return scan;
-    });
-    this.storeScans(awaiting, scans);
+      if (scan === undefined) lost.push(i);
+      else {
+        this.storeScans([i], [scan]);
+        index.prescanned++;
+      }
+    }
+    this.scanHere(lost);
     this.indexIfScanned();
     for (const s of this.slots) this.feedWhileIndexing(s);
     this.checkDone();
@@ -442,6 +443,13 @@ class WorkerPool<T extends FileTask> {
     this.checkDone();
   }
 
+  /** Scan these project files on this thread (the worker that had them died). */
+  private scanHere(chunk: readonly number[]): void {
+    const index = this.index!;
+    const reads = engineReads(this.engine);
+    this.storeScans(chunk, chunk.map((i) => scanProjectFile(index.files[i], this.engine.maxFileSize, reads)));
+  }
+
   private storeScans(chunk: readonly number[], scans: (FileScan | null)[]): void {
     const index = this.index!;
     chunk.forEach((i, k) => (index.scans[i] = scans[k] ?? null));
@@ -479,10 +487,7 @@ class WorkerPool<T extends FileTask> {
     // scan chunks it held are scanned here: a scan reads a file and runs regular expressions (nothing to crash on)
     const index = this.index;
     if (index) {
-      const reads = engineReads(this.engine);
-      for (const chunk of slot.scans.values()) {
-        this.storeScans(chunk, chunk.map((i) => scanProjectFile(index.files[i], this.engine.maxFileSize, reads)));
-      }
+      for (const chunk of slot.scans.values()) this.scanHere(chunk);
       slot.scans.clear();
     }
     const aborted = this.opts.signal?.aborted === true;
