@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { EngineOptions } from './convert-file';
 import type { FileScan, IndexedFile } from './project-index';
-import { allowGc, type CloseMessage, type FromWorkerMessage, type ScanMessage, type ScanResultMessage } from './worker';
-import { lessJitWork, startWorker, workerScriptPath } from './worker-start';
+import { type CloseMessage, type FromWorkerMessage, type ScanMessage, type ScanResultMessage } from './worker';
+import { startWorker, workerScriptPath } from './worker-start';
 
 /** The prescans, as the pool reads them (EarlyWorkers.prescans). */
 export interface Prescans {
@@ -53,8 +53,6 @@ export class EarlyWorkers {
     count: number,
     private readonly script = workerScriptPath(),
   ) {
-    allowGc(); // before any worker starts: V8 flags are process-wide
-    lessJitWork();
     if (!fs.existsSync(this.script)) return; // the pool reports it
     for (let i = 0; i < count; i++) {
       const worker = startWorker(this.script, engine);

@@ -38,7 +38,6 @@ import { engineReads, failedResult, type EngineOptions, type FileResult } from '
 import { prescanKey, type EarlyWorkers, type Prescans } from './early-workers';
 import { buildProjectIndex, resolveProjectIndex, scanProjectFile, type FileScan, type IndexedFile } from './project-index';
 import {
-  allowGc,
   collectTreesIfDue,
   readAndConvert,
   type BatchMessage,
@@ -49,7 +48,7 @@ import {
   type ScanMessage,
   type ScanResultMessage,
 } from './worker';
-import { lessJitWork, startWorker, workerScriptPath } from './worker-start';
+import { startWorker, workerScriptPath } from './worker-start';
 
 export interface FileTask {
   /** POSIX path relative to the repository root (what results and reports name). */
@@ -272,8 +271,6 @@ class WorkerPool<T extends FileTask> {
       this.prescans = opts.early?.engine === opts.engine ? opts.early.prescans() : undefined;
       this.index = scanPlan(opts.projectFiles, Math.min(jobs, tasks.length), this.prescans);
     }
-    allowGc(); // before any worker starts: V8 flags are process-wide
-    lessJitWork();
     if (!fs.existsSync(this.script)) {
       throw new Error(`worker script ${this.script} not found; build first (npm run build)`);
     }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { EngineOptions } from './convert-file';
-import type { PoolWorkerData } from './worker';
+import { allowGc, type PoolWorkerData } from './worker';
 
 /**
  * Turn off TurboFan's inlining for this process before the workers start
@@ -24,7 +24,7 @@ import type { PoolWorkerData } from './worker';
  * "Engine speed, fifth round"). A process that embeds the pool gets the flag
  * too; the in-process path (`--jobs 1`) does not set it.
  */
-export function lessJitWork(): void {
+function lessJitWork(): void {
   try {
     v8.setFlagsFromString('--no-turbo-inlining');
   } catch {
@@ -32,7 +32,10 @@ export function lessJitWork(): void {
   }
 }
 
+/** Start a pool worker running `script` (workerScriptPath) with `engine`; the process-wide V8 flags are set first. */
 export function startWorker(script: string, engine: EngineOptions): Worker {
+  allowGc(); // V8 flags are process-wide and read by each new isolate: set before it starts
+  lessJitWork();
   const data: PoolWorkerData = { ascendifyPoolWorker: true, engine };
   return new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }
