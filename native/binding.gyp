@@ -17,6 +17,7 @@
       "sources": [
         "trees.cc",
         "runtime.c",
+        "export.c",
       ],
       "include_dirs": [
         "<(ts_dir)/src",

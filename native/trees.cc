@@ -5,7 +5,7 @@
 //                          it only in a finalizer, after a GC); the tree must
 //                          not be used afterwards (the engine never does)
 //   exportTree(tree)       the whole visible tree, in document order, in one
-//                          ArrayBuffer (see the layout below)
+//                          ArrayBuffer (see the layout below; walked by export.c)
 //   symbolName(tree, s)    a symbol's type name, whether it is named
 //   fieldName(tree, f)     a field id's name
 //   syntaxCheck(lang, b)   whether UTF-8 bytes parse without an error, without
@@ -32,6 +32,7 @@
 
 #include "tree.h"
 #include "tree_sitter/api.h"
+#include "export.h"
 
 namespace {
 
@@ -334,10 +335,6 @@ Napi::Value TreeHasError(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), ts_node_has_error(ts_tree_root_node(LiveTree(info))));
 }
 
-const uint8_t NAMED = 1;
-const uint8_t MISSING = 2;
-const uint8_t HAS_ERROR = 4;
-
 // Layout of exportTree's buffer for n nodes (node i: the i-th visible node in
 // document order, node 0 the root), each array n long, one after the other:
 //   Uint32 starts, Uint32 ends (UTF-16 indices: the binding parses UTF-16),
@@ -375,73 +372,20 @@ Napi::Value ExportTree(const Napi::CallbackInfo &info) {
     taken = t.Data();
     for (size_t k = 0; k < skip_count; k++) taken[k] = -1;
   }
-  size_t next_skip = 0;
-  TSNode root = ts_tree_root_node(tree);
-  const uint32_t n = ts_node_descendant_count(root);
+  const uint32_t n = ts_node_descendant_count(ts_tree_root_node(tree));
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, static_cast<size_t>(n) * 20);
   uint8_t *base = static_cast<uint8_t *>(buffer.Data());
-  uint32_t *starts = reinterpret_cast<uint32_t *>(base);
-  uint32_t *ends = starts + n;
-  int32_t *parents = reinterpret_cast<int32_t *>(ends + n);
-  int32_t *subtree_ends = parents + n;
-  uint16_t *symbols = reinterpret_cast<uint16_t *>(subtree_ends + n);
-  uint8_t *flags = reinterpret_cast<uint8_t *>(symbols + n);
-  uint8_t *fields = flags + n;
-
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
-  std::vector<int32_t> path;
-  uint32_t count = 0;
-  bool overflow = false;
-  for (;;) {
-    if (count == n) {
-      overflow = true;
-      break;
-    }
-    const uint32_t i = count++;
-    TSNode node = ts_tree_cursor_current_node(&cursor);
-    starts[i] = ts_node_start_byte(node) / 2;
-    ends[i] = ts_node_end_byte(node) / 2;
-    parents[i] = path.empty() ? -1 : path.back();
-    symbols[i] = ts_node_symbol(node);
-    uint8_t f = ts_node_is_named(node) ? NAMED : 0;
-    if (ts_node_has_error(node)) {
-      f |= HAS_ERROR;
-      if (ts_node_is_missing(node)) f |= MISSING;
-    }
-    flags[i] = f;
-    const TSFieldId field = path.empty() ? 0 : ts_tree_cursor_current_field_id(&cursor);
-    fields[i] = field > 255 ? 0 : static_cast<uint8_t>(field);
-    bool skipped = false;
-    if (next_skip < skip_count && !path.empty()) {
-      while (next_skip < skip_count && skips[4 * next_skip] < starts[i]) next_skip++;
-      const uint32_t *c = skips + 4 * next_skip;
-      if (next_skip < skip_count && c[0] == starts[i] && c[1] == ends[i] && c[2] == symbols[i] && holders[symbols[path.back()]] == 1 &&
-          ts_node_descendant_count(node) == c[3] && c[3] >= 1 && i + c[3] <= n) {
-        taken[next_skip++] = static_cast<int32_t>(i);
-        count = i + c[3]; // the caller fills the subtree's slots
-        skipped = true;
-      }
-    }
-    if (!skipped && ts_tree_cursor_goto_first_child(&cursor)) {
-      path.push_back(static_cast<int32_t>(i));
-      continue;
-    }
-    subtree_ends[i] = static_cast<int32_t>(count);
-    bool done = false;
-    for (;;) {
-      if (path.empty()) {
-        done = true;
-        break;
-      }
-      if (ts_tree_cursor_goto_next_sibling(&cursor)) break;
-      ts_tree_cursor_goto_parent(&cursor);
-      subtree_ends[path.back()] = static_cast<int32_t>(count);
-      path.pop_back();
-    }
-    if (done) break;
-  }
-  ts_tree_cursor_delete(&cursor);
-  if (overflow || count != n) throw Napi::Error::New(env, "exportTree: the walk and the descendant count disagree");
+  AscendifyExport out;
+  out.starts = reinterpret_cast<uint32_t *>(base);
+  out.ends = out.starts + n;
+  out.parents = reinterpret_cast<int32_t *>(out.ends + n);
+  out.subtree_ends = out.parents + n;
+  out.symbols = reinterpret_cast<uint16_t *>(out.subtree_ends + n);
+  out.flags = reinterpret_cast<uint8_t *>(out.symbols + n);
+  out.fields = out.flags + n;
+  const int64_t count = ascendify_export_tree(tree, n, &out, skips, skip_count, holders, taken);
+  if (count == -2) throw Napi::Error::New(env, "exportTree: out of memory");
+  if (count != static_cast<int64_t>(n)) throw Napi::Error::New(env, "exportTree: the walk and the descendant count disagree");
   return buffer;
 }
 
