@@ -45,10 +45,14 @@ const ERROR_SYMBOL = 0xffff;
 /**
  * Symbol → type name, named-ness and the names → symbols table, learnt from the
  * cursor the first time a symbol is seen (once per thread): a name no tree has
- * shown yet belongs to no node of any mirrored tree.
+ * shown yet belongs to no node of any mirrored tree. The tables indexed by
+ * symbol are made ERROR_SYMBOL + 1 long at once: a JS array that is given index
+ * 0xffff after a few hundred small ones becomes a dictionary in V8, and every
+ * `type` read (the engine's most frequent question) a hash lookup.
  */
-const typeNames: string[] = [];
-const namedSymbol: boolean[] = [];
+const typeNames: string[] = new Array<string>(ERROR_SYMBOL + 1).fill('');
+/** 1: the symbol is named. */
+const namedSymbol = new Uint8Array(ERROR_SYMBOL + 1);
 const symbolsByName = new Map<string, number[]>();
 /** Masks of `descendantsOfType` by the types asked, valid while no new symbol is learnt. */
 const masks = new Map<string, Uint8Array>();
@@ -70,7 +74,7 @@ export function setNodeTypeInfo(info: readonly { type: string; named: boolean; f
   fieldless.delete('ERROR');
 }
 /** Per symbol: 1 its children have no field, 2 they may have one (0: not known yet). */
-const childFields: number[] = [];
+const childFields = new Uint8Array(ERROR_SYMBOL + 1);
 
 let nextBase = 1;
 
@@ -317,7 +321,7 @@ export class MirrorTree {
       if (n === cap) grow();
       const i = n++;
       const symbol = cursor.nodeTypeId;
-      if (childFields[symbol] === undefined) learnSymbol(symbol, cursor);
+      if (childFields[symbol] === 0) learnSymbol(symbol, cursor);
       symbols[i] = symbol;
       starts[i] = cursor.startIndex;
       ends[i] = cursor.endIndex;
@@ -394,7 +398,7 @@ export class MirrorTree {
     const h = helper!;
     for (let i = 0; i < t.count; i++) {
       const symbol = t.symbols[i];
-      if (childFields[symbol] === undefined) {
+      if (childFields[symbol] === 0) {
         const [name, named] = symbol === ERROR_SYMBOL ? ['ERROR', true] : h.symbolName(native, symbol);
         learnSymbolNamed(symbol, name, named);
       }
@@ -478,7 +482,7 @@ export function helperCopyDiffers(h: NativeTrees, native: Parser.Tree, input: st
   for (const symbol of new Set(t.symbols)) {
     if (symbol === ERROR_SYMBOL) continue;
     const [name, named] = h.symbolName(native, symbol);
-    if (name !== typeNames[symbol] || named !== namedSymbol[symbol]) return `symbol ${symbol}: ${name}/${named} instead of ${typeNames[symbol]}/${namedSymbol[symbol]}`;
+    if (name !== typeNames[symbol] || named !== (namedSymbol[symbol] === 1)) return `symbol ${symbol}: ${name}/${named} instead of ${typeNames[symbol]}/${namedSymbol[symbol] === 1}`;
   }
   for (const field of new Set(t.fields)) {
     if (field !== 0 && h.fieldName(native, field) !== fieldNames[field]) return `field ${field}: ${h.fieldName(native, field)} instead of ${fieldNames[field]}`;
@@ -503,7 +507,7 @@ function learnSymbol(symbol: number, cursor: Parser.TreeCursor): void {
 
 function learnSymbolNamed(symbol: number, name: string, named: boolean): void {
   typeNames[symbol] = name;
-  namedSymbol[symbol] = named;
+  namedSymbol[symbol] = named ? 1 : 0;
   symbolsVersion++;
   const list = symbolsByName.get(name);
   if (list) list.push(symbol);
