@@ -30,6 +30,7 @@ import type { SyntaxNode } from './parser';
 import { SCOPE_TYPES, ancestor, unparen } from './nodes';
 import { perTree } from './tree-cache';
 import { isWord, WordIndex } from './word-index';
+import { hasLoneCr } from './source';
 
 export interface ImportedName {
   /** Local name the statement binds. */
@@ -148,7 +149,7 @@ const INDEX_REFERENCES_AFTER = 8;
 export function importRows(text: string): [{ row: number; column: number }, { row: number; column: number }] | null | undefined {
   const first = text.indexOf('import');
   if (first === -1) return null;
-  if (LONE_CR.test(text)) return undefined;
+  if (hasLoneCr(text)) return undefined;
   const last = text.lastIndexOf('import');
   let row = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < first; i = text.indexOf('\n', i + 1)) row++;
@@ -156,7 +157,6 @@ export function importRows(text: string): [{ row: number; column: number }, { ro
   for (let i = text.indexOf('\n', first); i !== -1 && i < last; i = text.indexOf('\n', i + 1)) row++;
   return [{ row: firstRow, column: 0 }, { row: row + 1, column: 0 }];
 }
-const LONE_CR = /\r(?!\n)/;
 
 /** Index of the module scope in chains. */
 const MODULE = -1;

@@ -4,7 +4,7 @@
  * never produced by the code under test.
  */
 import * as iconv from 'iconv-lite';
-import { DecodeError, decodeSource, EncodeError, encodeSource, encodeText, pythonCodecName } from './source';
+import { DecodeError, decodeSource, EncodeError, encodeSource, encodeText, hasLoneCr, pythonCodecName } from './source';
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
 const hex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
@@ -23,6 +23,20 @@ function decodeFailure(b: Buffer): string {
   }
   throw new Error('decoded');
 }
+
+describe('hasLoneCr', () => {
+  it.each([
+    ['', false],
+    ['x = 1\n', false],
+    ['x = 1\r\ny = 2\r\n', false],
+    ['x = 1\ry = 2\r', true],
+    ['x = 1\r\ny = 2\rz = 3\r\n', true], // after CRLF lines
+    ['x = 1\r', true], // at the very end
+    ['\r\n\r', true],
+  ])('%j: %s', (text, expected) => {
+    expect(hasLoneCr(text)).toBe(expected);
+  });
+});
 
 describe('pythonCodecName', () => {
   it.each([

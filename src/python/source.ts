@@ -257,6 +257,16 @@ function wideEncoding(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/**
+ * Does the text hold a lone '\r' (an old Mac line ending, not followed by '\n')?
+ * Asked of every text the engine parses: most have no '\r' at all, which
+ * `indexOf` tells far faster than the regular expression.
+ */
+export function hasLoneCr(text: string): boolean {
+  return text.indexOf('\r') !== -1 && LONE_CR.test(text);
+}
+const LONE_CR = /\r(?!\n)/;
+
 export function detectEol(text: string): Eol {
   const i = text.search(/\r\n|\r|\n/);
   if (i === -1) return '\n';
