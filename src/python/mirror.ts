@@ -757,6 +757,32 @@ export class SyntaxNode {
     return out;
   }
 
+  /**
+   * Walk this node's subtree (not the node itself) in document order as a
+   * recursion through `namedChildren` would, without making a node for each:
+   * a named node whose type is one of `types` is handed to `visit`, which says
+   * where the walk goes on: `'enter'` its subtree, `'skip'` it, or resume at a
+   * node of its subtree (visited in turn; what lies between is skipped). Other
+   * named nodes are entered; anonymous ones are skipped with what they hold.
+   * Not part of the binding's surface: the engine's own walk.
+   */
+  scanNamed(types: string | readonly string[], visit: (n: SyntaxNode) => 'enter' | 'skip' | SyntaxNode): void {
+    const t = this.tree;
+    const mask = t.symbolMask(types);
+    const { symbols, flags, subtreeEnds } = t;
+    for (let i = this.index + 1, last = subtreeEnds[this.index]; i < last; ) {
+      if ((flags[i] & NAMED) === 0) i = subtreeEnds[i];
+      else if (mask[symbols[i]] === 0) i++;
+      else {
+        const next = visit(new SyntaxNode(t, i));
+        if (next === 'enter') i++;
+        else if (next === 'skip') i = subtreeEnds[i];
+        else if (next.tree === t && next.index > i && next.index < subtreeEnds[i]) i = next.index;
+        else throw new Error('scanNamed: a walk resumes only inside the node it is at');
+      }
+    }
+  }
+
   /** The smallest node (anonymous ones included) that spans [start, end] (tree-sitter's `ts_node_descendant_for_byte_range`). */
   descendantForIndex(start: number, end: number = start): SyntaxNode {
     return this.descendantFor(start, end, false);

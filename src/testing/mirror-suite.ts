@@ -180,6 +180,51 @@ export function mirrorSuite(how: string): void {
       expect(nodes).toBeGreaterThan(40_000);
     });
 
+    it('scanNamed visits what a recursion through namedChildren visits, skipping and resuming as told', () => {
+      // the recursion scanNamed stands for: a node of `types` decides, others are entered
+      const recurse = (n: SyntaxNode, types: Set<string>, decide: (n: SyntaxNode) => 'enter' | 'skip' | SyntaxNode, out: string[]): void => {
+        for (const c of n.namedChildren) visitOne(c, types, decide, out);
+      };
+      const visitOne = (c: SyntaxNode, types: Set<string>, decide: (n: SyntaxNode) => 'enter' | 'skip' | SyntaxNode, out: string[]): void => {
+        if (!types.has(c.type)) return recurse(c, types, decide, out);
+        out.push(show(c)!);
+        const next = decide(c);
+        if (next === 'enter') recurse(c, types, decide, out);
+        else if (next !== 'skip') visitOne(next, types, decide, out);
+      };
+      const cases: [string[], (n: SyntaxNode) => 'enter' | 'skip' | SyntaxNode][] = [
+        [['call', 'identifier', 'string', 'lambda'], () => 'enter'], // `lambda` is also a keyword inside it: named ones only
+        [['function_definition', 'class_definition', 'lambda', 'call'], (n) => (n.type === 'call' ? 'enter' : 'skip')],
+        [['assignment', 'augmented_assignment', 'list_comprehension'], (n) => (n.type === 'assignment' ? n.childForFieldName('right') ?? 'skip' : n.type === 'list_comprehension' ? 'skip' : 'enter')],
+        [['ERROR', 'attribute', 'identifier'], (n) => (n.type === 'attribute' ? n.childForFieldName('attribute') ?? 'skip' : 'enter')], // resumes past the object
+      ];
+      const files = [...pyFiles(path.join(ROOT, 'golden')), ...pyFiles(path.join(ROOT, 'transforms'))];
+      const texts: [string, string][] = files.map((f) => [path.relative(ROOT, f), fs.readFileSync(f, 'utf8').replace(/^\uFEFF/, '')]);
+      texts.push(['lambdas', 'f = lambda x: lambda: x\ng = sorted(a, key=lambda t: t[0])\n']);
+      let visited = 0;
+      const mismatches: string[] = [];
+      for (const [name, text] of texts) {
+        const root = parse(text).rootNode;
+        for (const [types, decide] of cases) {
+          const want: string[] = [];
+          recurse(root, new Set(types), decide, want);
+          const got: string[] = [];
+          root.scanNamed(types, (n) => {
+            got.push(show(n)!);
+            return decide(n);
+          });
+          if (got.join(' ') !== want.join(' ')) mismatches.push(`${name} ${types.join(',')}`);
+          visited += got.length;
+        }
+        releaseTrees();
+      }
+      expect(mismatches).toEqual([]);
+      expect(visited).toBeGreaterThan(15_000);
+      const root = parse('x = f(1)\n').rootNode;
+      expect(() => root.scanNamed('call', (n) => n.parent!)).toThrow(/^scanNamed: a walk resumes only inside the node it is at$/);
+      releaseTrees();
+    });
+
     it('a reparsed tree (incremental) too, and the old mirror stays readable', () => {
       const text = 'import torch\ndef f(x):\n    return x.cuda()\n';
       const tree = parse(text);

@@ -37,6 +37,21 @@ export interface ScopeInfo {
 
 const NESTED_SCOPES = new Set(['function_definition', 'class_definition', 'lambda']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+/** The types `collectAll` acts on; its scan enters every other named node. */
+const SCANNED = [
+  ...NESTED_SCOPES,
+  ...COMPREHENSIONS,
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'as_pattern_target',
+  'named_expression',
+  'global_statement',
+  'nonlocal_statement',
+  'import_statement',
+  'import_from_statement',
+];
 
 export class ValueFlow {
   /** Per scope (node id): what it binds, for every name, from one walk of the scope. */
@@ -216,16 +231,17 @@ export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
   }
   const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
   if (!body) return table;
-  const visit = (n: SyntaxNode): void => {
+  // one scan of the body's nodes (a nested scope or comprehension skipped whole)
+  body.scanNamed(SCANNED, (n) => {
     const type = n.type;
     if (NESTED_SCOPES.has(type)) {
       if (type !== 'lambda') {
         const nameNode = n.childForFieldName('name');
         if (nameNode) bindOpaque(nameNode.text);
       }
-      return;
+      return 'skip';
     }
-    if (COMPREHENSIONS.has(type)) return;
+    if (COMPREHENSIONS.has(type)) return 'skip';
     switch (type) {
       case 'assignment': {
         const left = n.childForFieldName('left');
@@ -238,9 +254,7 @@ export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
         } else {
           for (const i of names(left)) bindOpaque(i.text);
         }
-        const right = n.childForFieldName('right');
-        if (right) visit(right); // chained `a = b = v`
-        return;
+        return n.childForFieldName('right') ?? 'skip'; // on in the value only (chained `a = b = v`)
       }
       case 'augmented_assignment':
       case 'for_statement':
@@ -249,7 +263,7 @@ export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
         break;
       case 'as_pattern_target': // with ... as name, except E as name
         for (const i of names(n)) bindOpaque(i.text);
-        return;
+        return 'skip';
       case 'named_expression': {
         const nameNode = n.childForFieldName('name');
         if (nameNode) {
@@ -262,10 +276,10 @@ export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
       }
       case 'global_statement':
         for (const c of n.namedChildren) get(c.text).global = true;
-        return;
+        return 'skip';
       case 'nonlocal_statement':
         for (const c of n.namedChildren) bindOpaque(c.text);
-        return;
+        return 'skip';
       case 'import_statement':
       case 'import_from_statement': {
         const moduleId = n.childForFieldName('module_name')?.id;
@@ -273,12 +287,11 @@ export function collectAll(scope: SyntaxNode): Map<string, ScopeInfo> {
           const local = c.type === 'aliased_import' ? c.childForFieldName('alias') : c.type === 'dotted_name' ? c.namedChildren[0] : null;
           if (local && c.id !== moduleId) bindOpaque(local.text);
         }
-        return;
+        return 'skip';
       }
     }
-    for (const c of n.namedChildren) visit(c);
-  };
-  for (const c of body.namedChildren) visit(c);
+    return 'enter';
+  });
   return table;
 }
 
