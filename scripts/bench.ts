@@ -257,6 +257,11 @@ async function main(): Promise<void> {
   log(`         ${large.recipe}`);
   log(`--jobs   measuring --jobs 1 and the default (${cores})`);
   log(`reps     ${args.reps} per measurement, median shown (peak RSS: highest)`);
+  const since = secondsSinceLastDeletion();
+  if (since !== undefined && since < RECENTLY_DELETED_S) {
+    log(`note     the last bench deleted its outputs ${since} s ago: where the disk is ext4 without a journal, new files pay for inodes`);
+    log(`         deleted in the last 60-360 s (the system CPU below shows it); wait until 6 minutes have passed for clean figures`);
+  }
   log('');
 
   // The floor is measured once before each repetition's runs and once after the last, so that a slow or fast
@@ -536,9 +541,29 @@ async function scaleCase(args: Args, cores: number, cpu: string): Promise<void> 
   }
 }
 
+/**
+ * When the bench last deleted its outputs (a marker in the temporary folder):
+ * the next run within minutes pays for that deletion on this machine's disk
+ * (see `freshOutput`), which the bench then says.
+ */
+const DELETION_MARKER = path.join(os.tmpdir(), 'ascendify-bench-deleted');
+const RECENTLY_DELETED_S = 360;
+function secondsSinceLastDeletion(): number | undefined {
+  try {
+    const at = Number(fs.readFileSync(DELETION_MARKER, 'utf8'));
+    return Number.isFinite(at) && at > 0 ? Math.round((Date.now() - at) / 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 main()
   .catch((e) => {
     process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 1;
   })
-  .finally(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  .finally(() => {
+    const deleting = outputs > 0;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (deleting) fs.writeFileSync(DELETION_MARKER, String(Date.now()));
+  });
