@@ -16,7 +16,7 @@
  *   4. the engine alone through the worker pool (no CLI, no writes), 1 and N threads;
  * and for the default corpus also the small repository (50 files, ~16k lines)
  * end to end, the floor and the engine on each half of the corpus (library
- * code, training code; one repetition), and the start-up cost of the worker
+ * code, training code; --reps repetitions), and the start-up cost of the worker
  * pool. Prints lines/s, MB/s, peak RSS and the ratios to the floor.
  * With --dense: one generated ~10 MB file in which nearly every line changes,
  * converted end to end (`convert <dir> -o <tmp> --force -q --max-file-size 100M`),
@@ -334,12 +334,19 @@ async function main(): Promise<void> {
     for (const name of ['stdlib-1', 'torch']) {
       const dir = path.join(large.dir, name);
       if (!fs.existsSync(dir)) continue;
-      // its floor before and after its engine runs (their mean), as for the whole corpus
-      const f = runChild<FloorResult>('floor.js', [dir, '1']);
-      const e = runChild<EngineRunResult>('engine.js', [dir, '1']);
-      const eN = cores > 1 ? runChild<EngineRunResult>('engine.js', [dir, String(cores)]) : undefined;
-      const f2 = runChild<FloorResult>('floor.js', [dir, '1']);
-      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median([...f.parseMs, ...f2.parseMs]), engineMs: e.ms, ...(eN ? { engineNMs: eN.ms } : {}) });
+      // its floor before each repetition of its engine runs and after the last (their median), as for
+      // the whole corpus; the engine's times: the median of --reps repetitions (a part takes ~1-9 s, so
+      // one slow moment of the machine moves a single repetition's ratio by 20 % or more)
+      const floors: number[] = [];
+      const one: number[] = [];
+      const many: number[] = [];
+      for (let r = 0; r < args.reps; r++) {
+        floors.push(...runChild<FloorResult>('floor.js', [dir, '1']).parseMs);
+        one.push(runChild<EngineRunResult>('engine.js', [dir, '1']).ms);
+        if (cores > 1) many.push(runChild<EngineRunResult>('engine.js', [dir, String(cores)]).ms);
+      }
+      floors.push(...runChild<FloorResult>('floor.js', [dir, '1']).parseMs);
+      parts.push({ name, lines: describeTree(dir, name).lines, floorMs: median(floors), engineMs: median(one), ...(many.length ? { engineNMs: median(many) } : {}) });
     }
   }
 
@@ -384,7 +391,7 @@ async function main(): Promise<void> {
   }
   for (const p of parts) {
     const n = p.engineNMs === undefined ? '' : `; engine, default jobs ${fmtMs(p.engineNMs)}: ${(p.engineNMs / p.floorMs).toFixed(1)} x`;
-    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (one repetition; its floor: the mean of one run before and one after)`);
+    log(`by part      ${p.name}/ (${fmtK(p.lines)} lines): floor ${fmtMs(p.floorMs)}, engine --jobs 1 ${fmtMs(p.engineMs)}: ${(p.engineMs / p.floorMs).toFixed(1)} x its floor${n} (${args.reps === 1 ? 'one repetition' : `median of ${args.reps} repetitions`}; its floor: the median of one run before each and one after the last)`);
   }
   // the kernel's share: creating the output's files and folders (on ext4 without a journal it grows with the
   // inodes deleted in the last minutes; docs/performance.md, "Engine speed, eighth round")
