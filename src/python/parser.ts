@@ -6,7 +6,7 @@ import Python = require('tree-sitter-python');
 import { releaseTree, whenTreesReleased } from './tree-cache';
 import { freeNativeTree, helperCopyDiffers, MirrorTree, nativeHelper, setNodeTypeInfo, useNativeHelper, type SyntaxNode as MirrorNode } from './mirror';
 import { nativeTrees, type NativeTree, type NativeTrees, type OwnTree } from './native-trees';
-import { hasLoneCr } from './source';
+import { loneCrAsLf } from './source';
 
 /** Nodes and trees as the engine reads them: a JS copy of tree-sitter's (src/python/mirror.ts). */
 export type SyntaxNode = MirrorNode;
@@ -151,9 +151,8 @@ const FRESH_PARSE_MIN_CHARS = 1 << 20;
  * keeps and edits the original text, and `withText` makes node.text read it.
  */
 function lexable(text: string): string {
-  return hasLoneCr(text) ? text.replace(LONE_CR_G, '\n') : text;
+  return loneCrAsLf(text);
 }
-const LONE_CR_G = /\r(?!\n)/g;
 
 /**
  * Parse Python source text (without BOM). `from`: the tree of the text that

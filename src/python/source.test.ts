@@ -4,7 +4,7 @@
  * never produced by the code under test.
  */
 import * as iconv from 'iconv-lite';
-import { DecodeError, decodeSource, EncodeError, encodeSource, encodeText, hasLoneCr, pythonCodecName } from './source';
+import { DecodeError, decodeSource, EncodeError, encodeSource, encodeText, hasLoneCr, loneCrAsLf, pythonCodecName } from './source';
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
 const hex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
@@ -35,6 +35,16 @@ describe('hasLoneCr', () => {
     ['\r\n\r', true],
   ])('%j: %s', (text, expected) => {
     expect(hasLoneCr(text)).toBe(expected);
+  });
+});
+
+describe('loneCrAsLf', () => {
+  it.each([
+    ['x = 1\r\ny = 2\r\n', 'x = 1\r\ny = 2\r\n'],
+    ['x = 1\ry = 2\r', 'x = 1\ny = 2\n'],
+    ['x = 1\r\ny = 2\rz = 3\r\n', 'x = 1\r\ny = 2\nz = 3\r\n'],
+  ])('%j', (text, expected) => {
+    expect(loneCrAsLf(text)).toBe(expected);
   });
 });
 

@@ -265,7 +265,12 @@ function wideEncoding(bytes: Uint8Array): string | undefined {
 export function hasLoneCr(text: string): boolean {
   return text.indexOf('\r') !== -1 && LONE_CR.test(text);
 }
+/** The text with each lone '\r' as '\n' (same length, so offsets hold); the text itself when it has none. */
+export function loneCrAsLf(text: string): string {
+  return hasLoneCr(text) ? text.replace(LONE_CR_G, '\n') : text;
+}
 const LONE_CR = /\r(?!\n)/;
+const LONE_CR_G = /\r(?!\n)/g;
 
 export function detectEol(text: string): Eol {
   const i = text.search(/\r\n|\r|\n/);
